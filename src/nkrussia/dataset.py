@@ -1,0 +1,85 @@
+"""Load the data package into typed pandas DataFrames, driven by datapackage.json (the one schema)."""
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+from . import DATA_DIR, dates
+
+
+@dataclass(frozen=True)
+class Dataset:
+    sources: pd.DataFrame
+    periods: pd.DataFrame
+    categories: pd.DataFrame
+    actors: pd.DataFrame
+    actor_names: pd.DataFrame
+    events: pd.DataFrame
+    event_actors: pd.DataFrame
+    quantities: pd.DataFrame
+    citations: pd.DataFrame
+    disagreements: pd.DataFrame
+    uncovered: pd.DataFrame
+    descriptor: dict
+
+    def table(self, name):
+        return getattr(self, name)
+
+
+TABLES = [f.name for f in fields(Dataset) if f.name != "descriptor"]
+
+
+def read_descriptor(data_dir=DATA_DIR):
+    return json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def read_raw(data_dir, resource):
+    """A resource's CSV as strings, exactly as written (empty cells are empty strings)."""
+    return pd.read_csv(Path(data_dir) / resource["path"], dtype=str, keep_default_na=False,
+                       encoding=resource.get("encoding", "utf-8-sig"), engine="c")
+
+
+def _typed(frame, schema):
+    out = frame.copy()
+    for field in schema["fields"]:
+        name, kind = field["name"], field["type"]
+        if name not in out:
+            continue
+        col = out[name]
+        enum = field.get("constraints", {}).get("enum")
+        if kind == "integer":
+            out[name] = pd.to_numeric(col.replace("", None), errors="coerce").astype("Int64")
+        elif kind == "number":
+            out[name] = pd.to_numeric(col.replace("", None), errors="coerce").astype("Float64")
+        elif kind == "boolean":
+            out[name] = col.str.lower().map({"true": True, "false": False}).astype("boolean")
+        elif enum:
+            out[name] = pd.Categorical(col.replace("", None), categories=enum)
+        else:
+            out[name] = col.astype("string").replace("", pd.NA)
+    return out
+
+
+def read_tables(data_dir, descriptor):
+    """Every resource as a typed DataFrame, rows in file order (row N of the file is index N - 2)."""
+    return {r["name"]: _typed(read_raw(data_dir, r), r["schema"]) for r in descriptor["resources"]}
+
+
+def load(data_dir=DATA_DIR):
+    """Read every table of the package; add sortable `start`/`end`/`precision`/`period_id` to events."""
+    descriptor = read_descriptor(data_dir)
+    tables = read_tables(data_dir, descriptor)
+    periods = tables["periods"].sort_values("order").reset_index(drop=True)
+    tables["periods"] = periods
+    categories = tables["categories"]
+    events = tables["events"]
+    span = dates.spans(events["date"], events["date_end"])
+    events = events.assign(start=span["start"], end=span["end"], precision=span["precision"])
+    events["category"] = pd.Categorical(events["category"], categories=list(categories["category_id"]))
+    events["quad_class"] = events["category"].map(categories.set_index("category_id")["quad_class"]).astype(
+        categories["quad_class"].dtype)
+    from .periods import assign
+    events["period_id"] = assign(events["start"], periods)
+    tables["events"] = events.sort_values(["start", "end", "event_id"]).reset_index(drop=True)
+    return Dataset(descriptor=descriptor, **tables)
