@@ -5,16 +5,20 @@ import re
 import numpy as np
 import pandas as pd
 
-PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+FORM = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
+PATTERN = re.compile(FORM)
+YEARS = range(1800, 2200)  # what the book can date; pandas timestamps cover 1678-2261
 PRECISIONS = ["year", "month", "day"]
 
 
 def parse(text):
     """Return (first day, last day, precision) of a reduced-precision date, or raise ValueError."""
-    m = PATTERN.match(text or "")
+    m = PATTERN.fullmatch(text or "")
     if not m:
         raise ValueError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else None for g in m.groups())
+    if year not in YEARS:
+        raise ValueError(f"{text!r} is outside the years {YEARS.start}-{YEARS.stop - 1}")
     if month is None:
         return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), "year"
     if not 1 <= month <= 12:
@@ -34,7 +38,9 @@ def spans(start, end=None):
     itself), `precision` (of the start) and `valid`; invalid dates give NaT and valid=False.
     """
     start = pd.Series(start, dtype="string").fillna("")
-    parts = start.str.extract(PATTERN)
+    parts = start.str.extract(r"\A" + FORM + r"\Z")
+    in_range = pd.to_numeric(parts[0], errors="coerce").between(YEARS.start, YEARS.stop - 1)
+    parts = parts.where(in_range, None)
     precision = np.select([parts[2].notna(), parts[1].notna(), parts[0].notna()], PRECISIONS[::-1], default="")
     first = pd.to_datetime(parts[0] + "-" + parts[1].fillna("01") + "-" + parts[2].fillna("01"),
                            format="%Y-%m-%d", errors="coerce")
@@ -42,7 +48,7 @@ def spans(start, end=None):
     last = pd.Series(np.where(precision == "day", first, np.where(precision == "month", month_end,
                                                                    first + pd.offsets.YearEnd(0))),
                      index=start.index, dtype="datetime64[ns]")
-    out = pd.DataFrame({"start": first, "end": last, "precision": pd.Categorical(precision, categories=PRECISIONS)},
+    out = pd.DataFrame({"start": first, "end": last, "precision": pd.Categorical(np.where(precision == "", None, precision), categories=PRECISIONS)},
                        index=start.index)
     out["valid"] = out["start"].notna() & (precision != "")
     if end is not None:

@@ -38,16 +38,39 @@ def normalise(text):
     return re.sub(r"\s+", " ", str(text)).strip()
 
 
+def unreadable(data_dir, descriptor):
+    """Files that are missing, empty or not UTF-8: nothing else can be checked reliably until they are fixed."""
+    found = []
+    for resource in descriptor["resources"]:
+        path = Path(data_dir) / resource["path"]
+        if not path.is_file():
+            found.append(Problem(path.name, None, None, None, "missing-file", "the file does not exist"))
+            continue
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            found.append(Problem(path.name, line, None, repr(raw[exc.start:exc.start + 1]), "encoding-error",
+                                 f"not UTF-8 (byte {raw[exc.start]:#x} on line {line}); save the file as UTF-8"))
+            continue
+        if not text.strip():
+            found.append(Problem(path.name, None, None, None, "empty-file", "the file is empty; it needs at least its header row"))
+    return found
+
+
 def schema_problems(data_dir):
     """Frictionless checks: encoding, header, types, required, enums, patterns, unique and foreign keys."""
     report = frictionless.Package(str(Path(data_dir) / "datapackage.json")).validate()
     found = []
     for task in report.tasks:
         for e in task.errors:
-            found.append(Problem(
-                file=Path(task.place).name, row=getattr(e, "row_number", None),
-                column=getattr(e, "field_name", None) or getattr(e, "label", None),
-                value=getattr(e, "cell", None), rule=e.type, message=e.note or e.title))
+            column = getattr(e, "field_name", None) or getattr(e, "label", None)
+            value = getattr(e, "cell", None)
+            if e.type == "foreign-key":
+                column, value = ", ".join(e.field_names), ", ".join(map(str, e.field_cells))
+            found.append(Problem(file=Path(task.place).name, row=getattr(e, "row_number", None), column=column,
+                                 value=value, rule=e.type, message=e.note or e.title))
     for e in report.errors:
         found.append(Problem("datapackage.json", None, None, None, e.type, e.note or e.title))
     return found
@@ -61,7 +84,8 @@ class _Rules:
 
     def flag(self, table, mask, column, rule, message):
         frame = self.t[table]
-        for index in frame.index[mask.fillna(False).to_numpy(bool)]:
+        mask = pd.Series(mask, index=frame.index).fillna(False).astype(bool)
+        for index in frame.index[mask.to_numpy()]:
             value = frame.at[index, column] if column in frame else None
             text = message(frame.loc[index]) if callable(message) else message
             self.found.append(Problem(f"{table}.csv", int(index) + 2, column, None if pd.isna(value) else str(value),
@@ -159,8 +183,12 @@ class _Rules:
 
 def validate(data_dir=DATA_DIR, corpus=None):
     """Return (problems, warnings). Corpus checks are skipped, with a warning, when there is no corpus."""
-    problems = schema_problems(data_dir)
     notes = []
+    problems = unreadable(data_dir, read_descriptor(data_dir))
+    if problems:
+        notes.append("schema and project rules not run until every file can be read")
+        return problems, notes
+    problems = schema_problems(data_dir)
     try:
         tables = read_tables(data_dir, read_descriptor(data_dir))
     except Exception as exc:  # unreadable files are already reported by the schema checks

@@ -1,0 +1,34 @@
+# Two commands: `make book` builds the book, `make test` runs the tests. Both set up .venv first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+READY  := $(VENV)/.installed
+
+.PHONY: book test lab validate coverage clean
+
+$(READY): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable .
+	touch $@
+
+book: $(READY)
+	$(PY) -m nkrussia.validate
+	$(PY) scripts/run_chapters.py -j $(JOBS)
+	$(PY) scripts/build_html.py
+
+test: $(READY)
+	$(PY) -m pytest
+
+lab: $(READY)
+	$(VENV)/bin/jupyter lab chapters/
+
+validate: $(READY)
+	$(PY) -m nkrussia.validate
+
+coverage: $(READY)
+	$(PY) -m nkrussia.coverage
+
+clean:
+	rm -rf _build

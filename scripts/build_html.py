@@ -1,0 +1,89 @@
+"""Build the HTML book from the executed chapters (jupyter-book, execution off) and publish it atomically.
+
+    python scripts/build_html.py [--executed DIR] [--html DIR]
+
+The book's sources and the executed copies are staged in _build/book; the HTML is built into a
+temporary directory and moved to _build/html only if the build succeeds, warnings included. If the
+staged sources are unchanged since the last publication, nothing is rebuilt.
+"""
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run_chapters import ROOT, toc_chapters  # noqa: E402
+
+BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
+
+
+def stage(executed, staging):
+    """Copy the book's sources into `staging`, with each notebook replaced by its executed copy."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    for name in BOOK_FILES:
+        shutil.copy2(ROOT / name, staging / name)
+    shutil.copytree(ROOT / "chapters", staging / "chapters", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    missing = []
+    for notebook in toc_chapters():
+        source = Path(executed) / notebook
+        if not source.is_file():
+            missing.append(notebook)
+            continue
+        shutil.copyfile(source, staging / notebook)
+    if missing:
+        raise SystemExit("Not built: these chapters have no executed copy (run scripts/run_chapters.py): "
+                         + ", ".join(missing))
+
+
+def tree_hash(directory):
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    args = parser.parse_args(argv)
+    build = args.html.parent
+    staging = build / "book"
+    stage(args.executed, staging)
+    digest = tree_hash(staging)
+    stamp = args.html / ".source-hash"
+    if stamp.is_file() and stamp.read_text() == digest:
+        print(f"HTML up to date: nothing rebuilt. Open {args.html / 'index.html'}")
+        return 0
+    start = time.perf_counter()
+    tmp = build / "html.partial"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(staging), "--path-output", str(tmp),
+           "--warningiserror", "--keep-going", "--quiet"]
+    result = subprocess.run(cmd)
+    if result.returncode != 0:
+        print(f"HTML build FAILED (exit {result.returncode}); the previous book in {args.html} is untouched.",
+              file=sys.stderr)
+        return 1
+    new = tmp / "_build" / "html"
+    (new / ".source-hash").write_text(digest)
+    old = build / "html.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if args.html.exists():
+        args.html.rename(old)
+    new.rename(args.html)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"HTML built in {time.perf_counter() - start:.1f} s. Open {args.html / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Execute the book's chapters with papermill, in parallel, into executed copies under _build/.
+
+    python scripts/run_chapters.py [-j N] [--timeout S] [--data-dir DIR] [--out DIR] [--force] [CHAPTER ...]
+
+A chapter whose notebook, data and package code are unchanged (content hashes) is not executed again.
+A failing chapter is named with its cell; the others still finish; the exit status is then 1.
+"""
+import argparse
+import concurrent.futures as cf
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = ROOT / "_build" / "executed"
+HASHED = ["data", "src/nkrussia", "requirements.lock", "scripts/run_chapters.py"]
+
+
+def toc_chapters(toc_path=ROOT / "_toc.yml"):
+    """Notebook paths (relative to the book root) in _toc.yml order."""
+    toc = yaml.safe_load(Path(toc_path).read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return [f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").is_file()]
+
+
+def inputs_hash(data_dir):
+    """Hash of everything a chapter depends on besides its own notebook."""
+    digest = hashlib.sha256()
+    for entry in HASHED:
+        base = Path(data_dir) if entry == "data" else ROOT / entry
+        paths = sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if base.is_dir() else [base]
+        for path in paths:
+            digest.update(str(path.relative_to(base.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def chapter_hash(notebook, shared):
+    return hashlib.sha256(shared.encode() + (ROOT / notebook).read_bytes()).hexdigest()
+
+
+def strip_volatile(path):
+    """Remove timings and run-specific metadata so two runs give identical executed notebooks."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "hide-input" not in tags:
+            tags.append("hide-input")
+    nbformat.write(nb, path)
+
+
+def failure(path):
+    """(cell number, first source line, exception) of the first failing cell of an executed notebook.
+
+    The number counts the cells of the committed notebook, leaving out the cells papermill adds
+    (injected parameters, error banners).
+    """
+    nb = nbformat.read(path, as_version=4)
+    added = {"injected-parameters", "papermill-error-cell-tag"}
+    own = [c for c in nb.cells if not added & set(c.metadata.get("tags", []))]
+    for number, cell in enumerate(own, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                first = next((line for line in cell.source.splitlines() if line.strip()), "")
+                return number, first, f"{output.get('ename')}: {output.get('evalue')}"
+    return None, "", "no failing cell found in the output notebook"
+
+
+class Runner:
+    def __init__(self, out, data_dir, timeout):
+        self.out, self.data_dir, self.timeout = Path(out), Path(data_dir).resolve(), timeout
+        self.cache_file = self.out / "hashes.json"
+        self.cache = json.loads(self.cache_file.read_text()) if self.cache_file.is_file() else {}
+        self.procs = {}
+
+    def run(self, notebook, digest):
+        """Execute one chapter; return (status, seconds, detail)."""
+        target = self.out / notebook
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial.ipynb")
+        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   PYDEVD_DISABLE_FILE_VALIDATION="1")
+        cmd = [sys.executable, "-m", "papermill", str(ROOT / notebook), str(partial), "-p", "data_dir",
+               os.path.relpath(self.data_dir, (ROOT / notebook).parent), "--cwd", str((ROOT / notebook).parent), "-k", "python3", "--no-progress-bar",
+               "--log-level", "ERROR"]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+        self.procs[notebook] = proc
+        try:
+            log, _ = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            partial.unlink(missing_ok=True)
+            return "timeout", time.perf_counter() - start, f"stopped after {self.timeout:.0f} s (--timeout)"
+        finally:
+            self.procs.pop(notebook, None)
+        seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            kept = self.out.parent / "failed" / notebook
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            if partial.is_file():
+                partial.replace(kept)
+                number, first, error = failure(kept)
+                detail = f"cell {number} (`{first}`) raised {error}\n    executed notebook kept at {kept}"
+            else:
+                detail = f"papermill exited {proc.returncode}:\n{log.strip()[-2000:]}"
+            target.unlink(missing_ok=True)
+            return "failed", seconds, detail
+        strip_volatile(partial)
+        partial.replace(target)
+        self.cache[notebook] = digest
+        return "executed", seconds, ""
+
+    def stop_all(self):
+        for proc in list(self.procs.values()):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for partial in self.out.rglob("*.partial.ipynb"):
+            partial.unlink(missing_ok=True)
+
+    def save_cache(self):
+        self.out.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.cache, indent=1, sort_keys=True))
+        tmp.replace(self.cache_file)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("chapters", nargs="*", help="notebook paths; default: every chapter in _toc.yml")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--timeout", type=float, default=float(os.environ.get("CHAPTER_TIMEOUT", 300)),
+                        help="seconds per chapter (default 300, or $CHAPTER_TIMEOUT)")
+    parser.add_argument("--data-dir", default=ROOT / "data")
+    parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--force", action="store_true", help="execute even unchanged chapters")
+    args = parser.parse_args(argv)
+
+    chapters = args.chapters or toc_chapters()
+    runner = Runner(args.out, args.data_dir, args.timeout)
+    shared = inputs_hash(args.data_dir)
+    digests = {nb: chapter_hash(nb, shared) for nb in chapters}
+    todo = [nb for nb in chapters if args.force or runner.cache.get(nb) != digests[nb]
+            or not (runner.out / nb).is_file()]
+    for nb in chapters:
+        if nb not in todo:
+            print(f"  unchanged  {nb}")
+    if not todo:
+        print(f"Nothing to execute: all {len(chapters)} chapters are up to date.")
+        return 0
+    print(f"Executing {len(todo)} of {len(chapters)} chapters with {args.jobs} worker(s)...", flush=True)
+    start, failed = time.perf_counter(), []
+    pool = cf.ThreadPoolExecutor(max_workers=max(1, args.jobs))
+    try:
+        futures = {pool.submit(runner.run, nb, digests[nb]): nb for nb in todo}
+        for future in cf.as_completed(futures):
+            nb = futures[future]
+            status, seconds, detail = future.result()
+            print(f"  {status:<9}  {nb}  {seconds:5.1f} s", flush=True)
+            if status != "executed":
+                failed.append((nb, status, detail))
+                runner.cache.pop(nb, None)
+    except KeyboardInterrupt:
+        print("\nInterrupted: stopping every kernel...", file=sys.stderr)
+        runner.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        runner.stop_all()
+        runner.save_cache()
+        return 130
+    pool.shutdown(wait=True)
+    runner.save_cache()
+    print(f"{len(todo) - len(failed)} executed, {len(failed)} failed, {len(chapters) - len(todo)} unchanged "
+          f"in {time.perf_counter() - start:.1f} s")
+    for nb, status, detail in failed:
+        print(f"FAILED {nb}: {detail}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Cited tables as MyST Markdown, rendered by myst-nb into real HTML tables.
+
+Every piece of text that comes from the dataset goes through `escape`, so a title such as
+`<script>` or `{cite}` renders as literal text.
+"""
+import re
+
+import pandas as pd
+from IPython.display import Markdown
+
+from .dates import label
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~&:\"'^=])")
+
+
+def escape(text):
+    """Backslash-escape every ASCII punctuation mark MyST could read as markup; fold newlines."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)).strip())
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _cite(citations):
+    """`{cite:p}` links to the bibliography plus a footnote holding the French quote and its locator."""
+    return " ".join(f"{{cite:p}}`{c.source_id}`[^{c.citation_id}]" for c in citations.itertuples())
+
+
+def _footnotes(citations):
+    return "\n".join(f"[^{c.citation_id}]: «\u00a0{escape(c.quote)}\u00a0» ({escape(c.source_id)}, {escape(c.locator)})"
+                     for c in citations.itertuples())
+
+
+def event_table(ds, events):
+    """Date at its precision, title, category, tone, and every citation of each event."""
+    labels = ds.categories.set_index("category_id")["label"]
+    cites = ds.citations.dropna(subset=["event_id"])
+    used = cites[cites["event_id"].isin(events["event_id"])]
+    rows = []
+    for e in events.itertuples():
+        mine = used[used["event_id"] == e.event_id]
+        when = label(e.date, "" if pd.isna(e.date_end) else e.date_end)
+        rows.append([escape(when), escape(e.title), escape(labels[e.category]), escape(e.tone), _cite(mine)])
+    return Markdown(_table(["Date", "Event", "Category", "Tone", "Sources"], rows) + "\n\n" + _footnotes(used))
+
+
+def _value(q):
+    if pd.notna(q.value):
+        text = f"{q.value:,.0f}" if float(q.value).is_integer() else f"{q.value:,}"
+        return ("about " if q.approximate else "") + text
+    return q.magnitude
+
+
+def quantity_table(ds, quantities):
+    """Every figure with its unit, whom the source attributes it to, and its citation."""
+    names = ds.actors.set_index("actor_id")["name_en"]
+    cites = ds.citations.dropna(subset=["quantity_id"])
+    used = cites[cites["quantity_id"].isin(quantities["quantity_id"])]
+    rows = []
+    for q in quantities.itertuples():
+        who = "; ".join(names[a] for a in str(q.attributed_to).split(";")) if pd.notna(q.attributed_to) else "the source itself"
+        rows.append([escape(q.measure), escape(_value(q)), escape(q.unit), escape(who),
+                     _cite(used[used["quantity_id"] == q.quantity_id])])
+    return Markdown(_table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows) + "\n\n" + _footnotes(used))
+
+
+def disagreement_box(disagreements, title="Where the sources disagree"):
+    """An admonition listing each disagreement with both quotes; nothing when there is none."""
+    if disagreements.empty:
+        return Markdown("")
+    items = []
+    for d in disagreements.itertuples():
+        items.append(
+            f"- **{escape(d.subject)}** ({escape(d.kind)}). {escape(d.description)}\n"
+            f"  - {{cite:t}}`{d.source_a}`, {escape(d.locator_a)}: «\u00a0{escape(d.quote_a)}\u00a0»\n"
+            f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: «\u00a0{escape(d.quote_b)}\u00a0»")
+    body = "\n".join(items)
+    return Markdown(f"````{{admonition}} {escape(title)}\n:class: warning\n\n{body}\n````")
+
+
+def source_table(ds):
+    """The five documents: kind, publisher, date and how it was established, and how much they support."""
+    per_source = ds.citations.groupby("source_id", observed=True)
+    events = per_source["event_id"].nunique()
+    rows = []
+    for s in ds.sources.itertuples():
+        published = s.published if pd.notna(s.published) else "not printed"
+        rows.append([f"{{cite:p}}`{s.source_id}`", escape(s.title) + (" (our title)" if s.title_is_ours else ""),
+                     escape(s.kind), escape(s.publisher if pd.notna(s.publisher) else "not named"),
+                     escape(f"{published} ({s.published_basis})"), escape(str(events.get(s.source_id, 0)))])
+    return Markdown(_table(["", "Document", "Kind", "Publisher", "Published", "Events cited"], rows))

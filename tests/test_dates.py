@@ -1,0 +1,74 @@
+import calendar
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import given, strategies as st
+
+from nkrussia import dates
+from nkrussia.periods import assign
+
+
+@pytest.mark.parametrize("text, first, last, precision", [
+    ("1950", "1950-01-01", "1950-12-31", "year"),
+    ("2024-02", "2024-02-01", "2024-02-29", "month"),
+    ("2023-02", "2023-02-01", "2023-02-28", "month"),
+    ("2019-04-25", "2019-04-25", "2019-04-25", "day"),
+])
+def test_parse_gives_the_span_of_the_precision(text, first, last, precision):
+    assert dates.parse(text) == (pd.Timestamp(first), pd.Timestamp(last), precision)
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "2024-13", "2024-00", "printemps 2025", "24", "2024-1", "", "2024/02"])
+def test_parse_rejects_invalid_dates(text):
+    with pytest.raises(ValueError):
+        dates.parse(text)
+
+
+def test_spans_agrees_with_parse_and_flags_invalid():
+    texts = pd.Series(["1950", "2024-02", "2024-02-30", "2024-13", "fin 2024"])
+    out = dates.spans(texts, pd.Series(["1953", "", "", "", ""]))
+    assert list(out["valid"]) == [True, True, False, False, False]
+    assert out.loc[0, "end"] == pd.Timestamp("1953-12-31")
+    assert out.loc[1, "end"] == pd.Timestamp("2024-02-29")
+
+
+valid_dates = st.dates(min_value=pd.Timestamp("1945-01-01").date(), max_value=pd.Timestamp("2025-12-31").date())
+
+
+@given(valid_dates, st.sampled_from(["year", "month", "day"]))
+def test_any_valid_reduced_date_parses_and_falls_in_exactly_one_period(day, precision):
+    text = {"year": f"{day:%Y}", "month": f"{day:%Y-%m}", "day": f"{day:%Y-%m-%d}"}[precision]
+    first, last, got = dates.parse(text)
+    assert got == precision and first <= pd.Timestamp(day) <= last
+    periods = pd.DataFrame({"period_id": ["a", "b", "c"], "start": ["1945", "1954", "1990"], "end": ["1953", "1989", "2025"]})
+    labels = assign(pd.Series([first]), periods)
+    assert labels.notna().all()
+    year = first.year
+    inside = [p for p, s, e in periods.itertuples(index=False) if int(s) <= year <= int(e)]
+    assert list(labels) == inside
+
+
+def _expected(text):
+    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", text)
+    if not m:
+        return False
+    year, month, day = m.groups()
+    if int(year) not in dates.YEARS:
+        return False
+    if month is None:
+        return True
+    if not 1 <= int(month) <= 12:
+        return False
+    return day is None or 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]
+
+
+@given(st.one_of(st.text(max_size=12), st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z")))
+def test_parser_accepts_exactly_the_valid_iso_forms(text):
+    try:
+        dates.parse(text)
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert accepted == _expected(text)
+    assert bool(dates.spans(pd.Series([text]))["valid"].iloc[0]) == accepted

@@ -1,0 +1,75 @@
+"""The runner and the HTML build, end to end, into a temporary _build."""
+import re
+import subprocess
+import sys
+
+import pytest
+
+from nkrussia import ROOT
+
+RUN = [sys.executable, str(ROOT / "scripts" / "run_chapters.py")]
+BUILD = [sys.executable, str(ROOT / "scripts" / "build_html.py")]
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    build = tmp_path_factory.mktemp("build")
+    executed, html = build / "executed", build / "html"
+    first = run(RUN + ["--out", str(executed)])
+    assert first.returncode == 0, first.stdout + first.stderr
+    book = run(BUILD + ["--executed", str(executed), "--html", str(html)])
+    assert book.returncode == 0, book.stdout + book.stderr
+    return executed, html, first
+
+
+def test_every_chapter_in_the_toc_executes(built):
+    executed, _, first = built
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from run_chapters import toc_chapters
+    for notebook in toc_chapters():
+        assert (executed / notebook).is_file()
+        assert f"executed   {notebook}" in first.stdout
+
+
+def test_executed_copies_carry_no_timings(built):
+    executed, _, _ = built
+    for path in executed.rglob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert '"papermill"' not in text and "start_time" not in text
+
+
+def test_html_has_every_chapter_with_figures_and_working_citation_links(built):
+    _, html, _ = built
+    page = (html / "chapters" / "korean_war.html").read_text(encoding="utf-8")
+    assert page.count("<img alt=") >= 2
+    bibliography = (html / "chapters" / "bibliography.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'id="([^"]+)"', bibliography))
+    links = re.findall(r'href="bibliography\.html#([^"]+)"', page)
+    assert links and set(links) <= anchors
+
+
+def test_second_run_with_nothing_changed_executes_and_rebuilds_nothing(built):
+    executed, html, _ = built
+    again = run(RUN + ["--out", str(executed)])
+    assert again.returncode == 0 and "Nothing to execute" in again.stdout
+    book = run(BUILD + ["--executed", str(executed), "--html", str(html)])
+    assert book.returncode == 0 and "HTML up to date" in book.stdout
+
+
+def test_failing_chapter_is_named_with_its_cell(tmp_path):
+    result = run(RUN + ["tests/fixtures/failing.ipynb", "--out", str(tmp_path / "executed")])
+    assert result.returncode == 1
+    assert "FAILED tests/fixtures/failing.ipynb: cell 4 (`missing = {}`) raised KeyError: 'no such key'" in result.stderr
+    assert (tmp_path / "failed" / "tests" / "fixtures" / "failing.ipynb").is_file()
+    assert not (tmp_path / "executed" / "tests" / "fixtures" / "failing.ipynb").exists()
+
+
+def test_chapter_past_its_timeout_is_stopped_and_reported(tmp_path):
+    result = run(RUN + ["tests/fixtures/slow.ipynb", "--out", str(tmp_path / "executed"), "--timeout", "8"])
+    assert result.returncode == 1
+    assert "timeout    tests/fixtures/slow.ipynb" in result.stdout
+    assert "stopped after 8 s" in result.stderr

@@ -1,0 +1,41 @@
+import pandas as pd
+from hypothesis import given, strategies as st
+
+from nkrussia import tables
+
+
+def test_escape_neutralises_markup():
+    out = tables.escape("<script>alert(1)</script> **x** [x](javascript:alert(1)) {cite}`y`")
+    assert "<script>" not in out and "\\<script\\>" in out
+    assert "\\*\\*x\\*\\*" in out and "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in out
+    assert "\\{cite\\}\\`y\\`" in out
+
+
+@given(st.text())
+def test_escape_never_leaves_an_unescaped_markup_character(text):
+    out = tables.escape(text)
+    for i, ch in enumerate(out):
+        if ch in "<>[]{}`*_|":
+            assert i > 0 and out[i - 1] == "\\"
+
+
+def test_event_table_cites_every_source_of_each_row(ds):
+    events = ds.events[ds.events["event_id"] == "vladivostok-summit-2019"]
+    md = tables.event_table(ds, events).data
+    assert md.count("{cite:p}`chronology-2024`") == 2 and md.count("{cite:p}`backgrounder-2019`") == 1
+    cited = ds.citations[ds.citations["event_id"] == "vladivostok-summit-2019"]
+    for c in cited.itertuples():
+        assert f"[^{c.citation_id}]:" in md
+    assert "2019\\-04\\-25" in md
+
+
+def test_disagreement_box_shows_both_quotes(ds):
+    d = ds.disagreements[ds.disagreements["disagreement_id"] == "defence-pact-sequence"]
+    md = tables.disagreement_box(d).data
+    assert md.startswith("````{admonition}") and "{cite:t}`news-2025-choe`" in md and "{cite:t}`news-2025-shoigu`" in md
+
+
+def test_quantity_values_show_approximation_and_magnitude(ds):
+    q = ds.quantities[ds.quantities["quantity_id"].isin(["killed-kursk-news", "troops-kursk-news", "soviet-troops-korean-war"])]
+    md = tables.quantity_table(ds, q).data
+    assert "about 600" in md and "thousands" in md and "26,000" in md

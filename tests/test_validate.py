@@ -1,0 +1,157 @@
+"""One broken copy of the data package per rule, each asserting the exact problem reported."""
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from nkrussia import DATA_DIR
+from nkrussia.validate import Problem, validate
+
+from conftest import needs_corpus
+
+
+def set_cell(row, column, value):
+    def change(frame):
+        frame.loc[row, column] = value
+        return frame
+    return change
+
+
+def problems_of(data_dir):
+    problems, _ = validate(data_dir)
+    return problems
+
+
+@needs_corpus
+def test_the_real_data_package_is_valid():
+    problems, notes = validate(DATA_DIR)
+    assert problems == [] and notes == []
+
+
+@pytest.mark.parametrize("value", ["2024-02-30", "2024-13"])
+def test_impossible_date(data_copy, value):
+    data_copy.edit("events", set_cell(3, "date", value))
+    assert problems_of(data_copy) == [Problem(
+        "events.csv", 5, "date", value, "date-valid",
+        "not a valid date at its precision (YYYY, YYYY-MM with month 01-12, YYYY-MM-DD with a real day)")]
+
+
+def test_free_text_in_a_date_field(data_copy):
+    data_copy.edit("events", set_cell(3, "date", "printemps 2025"))
+    found = {(p.file, p.row, p.column, p.value, p.rule) for p in problems_of(data_copy)}
+    assert ("events.csv", 5, "date", "printemps 2025", "constraint-error") in found
+
+
+def test_end_before_start(data_copy):
+    data_copy.edit("events", set_cell(3, "date_end", "1949"))
+    assert problems_of(data_copy) == [Problem("events.csv", 5, "date_end", "1949", "date-order",
+                                              "ends before it starts (1950)")]
+
+
+def test_unknown_actor(data_copy):
+    data_copy.edit("event_actors", set_cell(0, "actor_id", "nobody"))
+    [p] = problems_of(data_copy)
+    assert (p.file, p.row, p.column, p.value, p.rule) == ("event_actors.csv", 2, "actor_id", "nobody", "foreign-key")
+
+
+def test_citation_to_an_unknown_source(data_copy):
+    data_copy.edit("citations", set_cell(0, "source_id", "le-monde"))
+    [p] = problems_of(data_copy)
+    assert (p.file, p.row, p.column, p.value, p.rule) == ("citations.csv", 2, "source_id", "le-monde", "foreign-key")
+
+
+@needs_corpus
+def test_quote_not_in_its_source(data_copy):
+    data_copy.edit("citations", set_cell(0, "quote", "Une phrase absente"))
+    assert problems_of(data_copy) == [Problem("citations.csv", 2, "quote", "Une phrase absente", "quote-verbatim",
+                                              "not found verbatim at line 87 of chronology-2024")]
+
+
+@needs_corpus
+def test_spelling_not_in_its_source(data_copy):
+    data_copy.edit("actor_names", set_cell(0, "name", "Rossiya"))
+    [p] = problems_of(data_copy)
+    assert (p.file, p.row, p.column, p.value, p.rule) == ("actor_names.csv", 2, "name", "Rossiya", "name-in-source")
+
+
+def test_duplicated_id(data_copy):
+    data_copy.edit("events", lambda f: pd.concat([f, f.iloc[[0]]]))
+    found = {(p.file, p.row, p.column, p.rule) for p in problems_of(data_copy)}
+    assert ("events.csv", 90, "event_id", "unique-error") in found
+
+
+@needs_corpus
+def test_changed_source_file_hash(data_copy):
+    data_copy.edit("sources", set_cell(0, "sha256", "0" * 64))
+    [p] = problems_of(data_copy)
+    assert (p.file, p.row, p.column, p.rule) == ("sources.csv", 2, "sha256", "source-hash")
+    assert "000_6559f0d1ea125e1e.txt has changed" in p.message
+
+
+def test_event_without_citation(data_copy):
+    data_copy.edit("citations", lambda f: f[f["event_id"] != "treaty-1961"])
+    assert problems_of(data_copy) == [Problem("events.csv", 10, "event_id", "treaty-1961", "event-cited",
+                                              "the event has no citation")]
+
+
+def test_overlapping_periods(data_copy):
+    data_copy.edit("periods", set_cell(1, "start", "1950"))
+    assert problems_of(data_copy) == [Problem("periods.csv", 3, "start", "1950", "period-contiguous",
+                                              "must start the year after the previous period ends (no overlap, no gap)")]
+
+
+def test_tone_and_intensity_must_agree(data_copy):
+    data_copy.edit("events", set_cell(0, "intensity", "-4"))
+    [p] = problems_of(data_copy)
+    assert (p.file, p.row, p.column, p.value, p.rule) == ("events.csv", 2, "intensity", "-4", "tone-intensity")
+
+
+def test_wrong_encoding_is_reported_with_its_line(data_copy):
+    path = data_copy / "events.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    [p] = problems_of(data_copy)
+    assert (p.file, p.row, p.rule) == ("events.csv", 8, "encoding-error")
+
+
+def test_empty_file(data_copy):
+    (data_copy / "events.csv").write_text("")
+    assert [(p.file, p.rule) for p in problems_of(data_copy)] == [("events.csv", "empty-file")]
+
+
+@pytest.mark.parametrize("change, rule, column", [
+    (lambda f: f.drop(columns=["tone"]), "missing-label", "tone"),
+    (lambda f: f.assign(extra="x"), "extra-label", "extra"),
+])
+def test_missing_or_extra_column(data_copy, change, rule, column):
+    data_copy.edit("events", change)
+    found = [(p.file, p.column, p.rule) for p in problems_of(data_copy)]
+    assert found == [("events.csv", column, rule)]
+
+
+@needs_corpus
+def test_bom_and_crlf_are_tolerated(data_copy):
+    path = data_copy / "events.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_text(encoding="utf-8").replace("\n", "\r\n").encode())
+    assert problems_of(data_copy) == []
+
+
+def test_all_problems_are_reported_at_once(data_copy):
+    data_copy.edit("events", set_cell(3, "date", "2024-02-30"))
+    data_copy.edit("event_actors", set_cell(0, "actor_id", "nobody"))
+    data_copy.edit("periods", set_cell(1, "start", "1950"))
+    assert {p.rule for p in problems_of(data_copy)} == {"date-valid", "foreign-key", "period-contiguous"}
+
+
+def test_without_corpus_the_quote_checks_are_skipped_loudly(data_copy, tmp_path):
+    problems, notes = validate(data_copy, corpus=tmp_path / "nowhere")
+    assert problems == []
+    assert any("SKIPPED" in n for n in notes)
+
+
+def test_command_line_exits_non_zero_and_names_file_row_column_value(data_copy):
+    data_copy.edit("events", set_cell(3, "date", "2024-02-30"))
+    run = subprocess.run([sys.executable, "-m", "nkrussia.validate", "--data-dir", str(data_copy)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "events.csv, row 5, column date, value '2024-02-30': [date-valid]" in run.stderr
