@@ -1,11 +1,13 @@
 """What every chapter notebook calls: load once, glue counts and figures, return cited tables."""
+import hashlib
 import io
+from pathlib import Path
 
 import matplotlib.pyplot as plt
-from IPython.display import Image
+from IPython.display import Image, Markdown
 from myst_nb import glue
 
-from . import DATA_DIR, figures, periods, tables
+from . import DATA_DIR, analysis, figures, periods, tables
 from .dataset import load
 
 
@@ -27,10 +29,19 @@ def glue_figure(key, fig):
     glue(key, Image(buffer.getvalue(), format="png"), display=False)
 
 
+def dataset_version(data_dir=DATA_DIR):
+    """The dataset's version: sha256 over the package descriptor and every CSV, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(data_dir).glob("*.csv")) + [Path(data_dir) / "datapackage.json"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 class Book:
     """The whole dataset, for the introduction and the cross-period chapters."""
 
     def __init__(self, data_dir=DATA_DIR):
+        self.data_dir = Path(data_dir)
         self.ds = load(data_dir)
 
     def counts(self):
@@ -90,3 +101,99 @@ class PeriodChapter:
 
     def disagreement_box(self):
         return tables.disagreement_box(self.disagreements)
+
+
+class Synthesis(Book):
+    """All periods together: the timeline, events per year beside source density, the category and
+    quad-class mix per period, and the cooperation-friction index with its turning points."""
+
+    def __init__(self, data_dir=DATA_DIR):
+        super().__init__(data_dir)
+        ds = self.ds
+        self.years = list(range(int(ds.periods["start"].min()), int(ds.periods["end"].max()) + 1))
+        self.per_year = analysis.per_year(ds.events, self.years)
+        self.sources = analysis.sources_per_year(ds, self.years)
+        self.index = analysis.tone_index(ds.events, self.years)
+        self.turning = analysis.turning_points(self.index)
+
+    def counts(self):
+        ds, per_year = self.ds, self.per_year
+        by_period = ds.events["period_id"].value_counts()
+        recent = ds.events[ds.events["start"].dt.year >= 2022]
+        cited = ds.citations.dropna(subset=["event_id"])
+        recent_sources = cited[cited["event_id"].isin(recent["event_id"])]["source_id"].nunique()
+        covered = self.sources[self.sources > 0]
+        return {
+            **super().counts(),
+            "busiest_year": int(per_year.idxmax()), "busiest_year_events": round(float(per_year.max()), 1),
+            "busiest_period": ds.periods.set_index("period_id").loc[by_period.idxmax(), "title"],
+            "busiest_period_events": int(by_period.max()),
+            "share_since_2022": f"{len(recent) / len(ds.events):.0%}", "sources_since_2022": recent_sources,
+            "years_without_events": int((per_year == 0).sum()),
+            "years_one_source": int((covered == 1).sum()),
+            "n_turning_points": len(self.turning),
+            "turning_years": ", ".join(str(y) for y in self.turning["year"]),
+            "index_min_year": int(self.index.idxmin()), "index_max_year": int(self.index.idxmax()),
+        }
+
+    def glue(self):
+        glue_values(self.counts())
+        glue_figure("fig_overview", figures.overview_timeline(self.ds, "All events, 1945–2025, by category"))
+        glue_figure("fig_per_year", figures.per_year_with_sources(self.per_year, self.sources,
+                                                                  "Events per year, and documents covering each year"))
+        glue_figure("fig_category_mix", figures.category_mix(self.ds, "Category mix per period"))
+        glue_figure("fig_quad", figures.quad_balance(self.ds, "Verbal and material cooperation and conflict per period"))
+        glue_figure("fig_index", figures.tone_index_chart(self.index, self.turning, self.ds.periods,
+                                                          "Cooperation-friction index per year"))
+
+    def turning_table(self):
+        weights = analysis.year_weights(self.ds.events)
+        titles = self.ds.events.set_index("event_id")["title"]
+        rows = []
+        for t in self.turning.itertuples():
+            ids = weights.loc[weights["year"] == t.year, "event_id"]
+            rows.append([str(t.year), f"{t.previous:+.1f}", f"{t.index:+.1f}",
+                         "; ".join(tables.escape(titles[i]) for i in ids)])
+        return Markdown(tables.markdown_table(["Year", "Index before", "Index", "Events of the year"], rows))
+
+
+class SourceCriticism(Book):
+    """Which document covers what, how far events are corroborated, where the documents disagree."""
+
+    def counts(self):
+        ds = self.ds
+        support = analysis.corroboration(ds)
+        d = ds.disagreements
+        return {**super().counts(),
+                "n_corroborated": int((support >= 2).sum()), "n_single": int((support == 1).sum()),
+                "share_corroborated": f"{(support >= 2).mean():.0%}", "max_support": int(support.max()),
+                "n_self_contradictions": int((d["source_a"] == d["source_b"]).sum()),
+                "n_spelling": int((d["kind"] == "spelling").sum()),
+                "n_inferred_dates": int(ds.events["date_note"].notna().sum())}
+
+    def glue(self):
+        glue_values(self.counts())
+        glue_figure("fig_coverage", figures.source_heatmap(analysis.source_period_matrix(self.ds), self.ds,
+                                                           "Events each document supports, per period"))
+
+    def precision_table(self):
+        table = analysis.precision_by_source(self.ds)
+        rows = [[f"{{cite:p}}`{s}`", *(str(v) for v in table.loc[s])] for s in table.index]
+        return Markdown(tables.markdown_table(["Document", "Exact day", "Month", "Year only", "Inferred or resolved"], rows))
+
+    def disagreements(self):
+        return tables.disagreement_box(self.ds.disagreements, "Every disagreement in the corpus")
+
+
+class DataAppendix(Book):
+    """The data dictionary, generated from datapackage.json, and the files to download."""
+
+    def counts(self):
+        return {**super().counts(), "dataset_version": dataset_version(self.data_dir)}
+
+    def dictionary(self):
+        return tables.data_dictionary(self.ds.descriptor)
+
+    def downloads(self):
+        files = ["datapackage.json"] + [r["path"] for r in self.ds.descriptor["resources"]]
+        return Markdown("\n".join(f"- {{download}}`{f} <../data/{f}>`" for f in files))

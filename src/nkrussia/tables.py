@@ -20,7 +20,7 @@ def escape(text):
     return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)).strip())
 
 
-def _table(header, rows):
+def markdown_table(header, rows):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
@@ -46,7 +46,7 @@ def event_table(ds, events):
         mine = used[used["event_id"] == e.event_id]
         when = label(e.date, "" if pd.isna(e.date_end) else e.date_end)
         rows.append([escape(when), escape(e.title), escape(labels[e.category]), escape(e.tone), _cite(mine)])
-    return Markdown(_table(["Date", "Event", "Category", "Tone", "Sources"], rows) + "\n\n" + _footnotes(used))
+    return Markdown(markdown_table(["Date", "Event", "Category", "Tone", "Sources"], rows) + "\n\n" + _footnotes(used))
 
 
 def _value(q):
@@ -66,7 +66,7 @@ def quantity_table(ds, quantities):
         who = "; ".join(names[a] for a in str(q.attributed_to).split(";")) if pd.notna(q.attributed_to) else "the source itself"
         rows.append([escape(q.measure), escape(_value(q)), escape(q.unit), escape(who),
                      _cite(used[used["quantity_id"] == q.quantity_id])])
-    return Markdown(_table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows) + "\n\n" + _footnotes(used))
+    return Markdown(markdown_table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows) + "\n\n" + _footnotes(used))
 
 
 def disagreement_box(disagreements, title="Where the sources disagree"):
@@ -93,4 +93,24 @@ def source_table(ds):
         rows.append([f"{{cite:p}}`{s.source_id}`", escape(s.title) + (" (our title)" if s.title_is_ours else ""),
                      escape(s.kind), escape(s.publisher if pd.notna(s.publisher) else "not named"),
                      escape(f"{published} ({s.published_basis})"), escape(str(events.get(s.source_id, 0)))])
-    return Markdown(_table(["", "Document", "Kind", "Publisher", "Published", "Events cited"], rows))
+    return Markdown(markdown_table(["", "Document", "Kind", "Publisher", "Published", "Events cited"], rows))
+
+
+def data_dictionary(descriptor):
+    """One table per resource, straight from datapackage.json: field, type, required, rule, meaning."""
+    parts = []
+    for r in descriptor["resources"]:
+        schema = r["schema"]
+        keys = ", ".join(schema["primaryKey"]) if isinstance(schema["primaryKey"], list) else schema["primaryKey"]
+        refs = "; ".join(f"{', '.join(fk['fields'] if isinstance(fk['fields'], list) else [fk['fields']])} → "
+                         f"{fk['reference']['resource']}" for fk in schema.get("foreignKeys", []))
+        rows = []
+        for f in schema["fields"]:
+            c = dict(f.get("constraints", {}))
+            required = "yes" if c.pop("required", False) else ""
+            rule = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in c.items())
+            rows.append([f"`{f['name']}`", escape(f["type"]), required, escape(rule), escape(f.get("description", ""))])
+        parts.append(f"### {escape(r['title'])} (`{r['path']}`)\n\n{escape(r['description'])} Primary key: "
+                     f"`{keys}`." + (f" Foreign keys: {escape(refs)}." if refs else "") + "\n\n"
+                     + markdown_table(["Field", "Type", "Required", "Constraints", "Meaning"], rows))
+    return Markdown("\n\n".join(parts))

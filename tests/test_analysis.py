@@ -1,0 +1,42 @@
+import pandas as pd
+import pytest
+
+from nkrussia import analysis
+
+
+def events(*rows):
+    frame = pd.DataFrame(rows, columns=["event_id", "start", "end", "intensity", "scope"])
+    frame["start"], frame["end"] = pd.to_datetime(frame["start"]), pd.to_datetime(frame["end"])
+    return frame
+
+
+def test_year_precision_event_is_spread_over_its_year_not_counted_as_january():
+    ev = events(("a", "1961-01-01", "1961-12-31", 9, "bilateral"))
+    months = analysis.month_weights(ev)
+    assert len(months) == 12 and months["weight"].sum() == pytest.approx(1)
+    assert months.loc[months["month"] == "1961-01", "weight"].iloc[0] == pytest.approx(31 / 365)
+
+
+def test_spans_are_shared_across_years_in_proportion_to_days():
+    ev = events(("a", "2024-01-01", "2025-12-31", 5, "bilateral"))
+    per_year = analysis.per_year(ev)
+    assert per_year[2024] == pytest.approx(366 / 731) and per_year.sum() == pytest.approx(1)
+
+
+def test_tone_index_is_the_weighted_mean_intensity_of_bilateral_events():
+    ev = events(("a", "2000-01-01", "2000-12-31", 8, "bilateral"), ("b", "2000-01-01", "2000-12-31", -4, "bilateral"),
+                ("c", "2000-01-01", "2000-12-31", -10, "context"))
+    assert analysis.tone_index(ev, [2000, 2001])[2000] == pytest.approx(2)
+    assert pd.isna(analysis.tone_index(ev, [2000, 2001])[2001])
+
+
+def test_turning_points_are_sign_changes_or_big_moves():
+    index = pd.Series([5.0, 5.5, -2.0, None, -1.0, 6.0], index=[1, 2, 3, 4, 5, 6])
+    assert list(analysis.turning_points(index)["year"]) == [3, 6]
+
+
+def test_corroboration_and_source_matrix_on_the_real_data(ds):
+    support = analysis.corroboration(ds)
+    assert support["vladivostok-summit-2019"] == 2 and support.min() >= 1
+    matrix = analysis.source_period_matrix(ds)
+    assert matrix.loc["news-2025-choe", "korean-war"] == 0 and matrix.loc["chronology-2024", "alliance"] > 30
