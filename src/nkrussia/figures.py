@@ -135,43 +135,37 @@ def per_year_with_sources(counts, sources, title):
     return fig
 
 
-def category_mix(ds, title):
-    """Share of each category in each period's events (100 % bars), same colours as everywhere."""
-    labels = _labels(ds)
-    table = pd.crosstab(ds.events["period_id"], ds.events["category"], normalize="index")
-    table = table.reindex(index=list(ds.periods["period_id"]), fill_value=0)
+QUAD_COLOURS = {"verbal cooperation": "#88CCEE", "material cooperation": "#4477AA", "verbal conflict": "#EE9988",
+                "material conflict": "#CC3311", "none": "#DDDDDD"}
+
+
+def _shares_per_period(ds, column, colours, labels, title):
+    """100 % horizontal bars: the share of each value of `column` in each period's events."""
+    table = pd.crosstab(ds.events["period_id"], ds.events[column].astype(str), normalize="index")
+    table = table.reindex(index=list(ds.periods["period_id"]), columns=[c for c in colours if c in table.columns],
+                          fill_value=0)
     names = ds.periods.set_index("period_id")["title"]
     fig, ax = _figure(3.6)
     left = pd.Series(0.0, index=table.index)
-    for cat in [c for c in ds.categories["category_id"] if c in table.columns]:
-        ax.barh([names[p] for p in table.index], table[cat], left=left, color=CATEGORY_COLOURS[cat], label=labels[cat])
-        left += table[cat]
+    for value in table.columns:
+        ax.barh([names[p] for p in table.index], table[value], left=left, color=colours[value], label=labels[value])
+        left += table[value]
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.legend(ncols=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     _title(fig, title)
     return fig
+
+
+def category_mix(ds, title):
+    """Share of each category in each period's events, in the book's category colours."""
+    return _shares_per_period(ds, "category", CATEGORY_COLOURS, _labels(ds), title)
 
 
 def quad_balance(ds, title):
-    """Quad classes (verbal/material cooperation/conflict) per period, as shares."""
-    order = ["verbal cooperation", "material cooperation", "verbal conflict", "material conflict", "none"]
-    colours = dict(zip(order, ["#88CCEE", "#4477AA", "#EE9988", "#CC3311", "#DDDDDD"]))
-    table = pd.crosstab(ds.events["period_id"], ds.events["quad_class"].astype(str), normalize="index")
-    table = table.reindex(index=list(ds.periods["period_id"]), columns=[c for c in order if c in table.columns], fill_value=0)
-    names = ds.periods.set_index("period_id")["title"]
-    fig, ax = _figure(3.2)
-    left = pd.Series(0.0, index=table.index)
-    for quad in table.columns:
-        ax.barh([names[p] for p in table.index], table[quad], left=left, color=colours[quad], label=quad)
-        left += table[quad]
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.legend(ncols=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    _title(fig, title)
-    return fig
+    """Share of each PLOVER/CAMEO quad class (verbal/material cooperation/conflict) per period."""
+    return _shares_per_period(ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title)
 
 
 def tone_index_chart(index, turning, periods, title):
