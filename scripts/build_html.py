@@ -41,10 +41,15 @@ def stage(executed, staging):
                          + ", ".join(missing))
 
 
-def tree_hash(directory):
+BUILD_INPUTS = ["requirements.lock", "scripts/build_html.py", "src/nkrussia/sphinxext.py"]
+
+
+def sources_hash(staging):
+    """Hash of the staged book and of what else shapes the HTML (the build tools and our extension)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
+    files = [(p.relative_to(staging), p) for p in sorted(staging.rglob("*")) if p.is_file()]
+    for name, path in files + [(name, ROOT / name) for name in BUILD_INPUTS]:
+        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -56,7 +61,7 @@ def main(argv=None):
     build = args.html.parent
     staging = build / "book"
     stage(args.executed, staging)
-    digest = tree_hash(staging)
+    digest = sources_hash(staging)
     stamp = args.html / ".source-hash"
     if stamp.is_file() and stamp.read_text() == digest:
         print(f"HTML up to date: nothing rebuilt. Open {args.html / 'index.html'}")
