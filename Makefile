@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 READY  := $(VENV)/.installed
 
-.PHONY: book test lab validate coverage clean
+.PHONY: book test lab validate coverage check-html clean
 
 $(READY): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ book: $(READY)
 
 test: $(READY)
 	$(PY) -m pytest
+
+check-html: $(READY)
+	$(PY) scripts/check_html.py
 
 lab: $(READY)
 	$(VENV)/bin/jupyter lab chapters/

@@ -8,6 +8,7 @@ staged sources are unchanged since the last publication, nothing is rebuilt.
 """
 import argparse
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,14 @@ def sources_hash(staging):
     return digest.hexdigest()
 
 
+def source_date_epoch():
+    """The last commit's time (reproducible dates wherever Sphinx honours SOURCE_DATE_EPOCH)."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return os.environ["SOURCE_DATE_EPOCH"]
+    log = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    return log.stdout.strip() or "0"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
@@ -72,7 +81,8 @@ def main(argv=None):
         shutil.rmtree(tmp)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(staging), "--path-output", str(tmp),
            "--warningiserror", "--keep-going", "--quiet"]
-    result = subprocess.run(cmd)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())
+    result = subprocess.run(cmd, env=env)
     if result.returncode != 0:
         print(f"HTML build FAILED (exit {result.returncode}); the previous book in {args.html} is untouched.",
               file=sys.stderr)

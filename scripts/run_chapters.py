@@ -66,8 +66,10 @@ def strip_volatile(path):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            tags.append("remove-cell")  # the parameters cell above already shows what can be set
+        if "injected-parameters" in tags:
+            cell.id = "injected-parameters"  # papermill gives it a random id
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")  # the parameters cell above already shows what can be set
     nbformat.write(nb, path)
 
 

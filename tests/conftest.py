@@ -1,4 +1,6 @@
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -41,3 +43,23 @@ def corpus_available():
 
 
 needs_corpus = pytest.mark.skipif(not corpus_available(), reason="the corpus (../shared/corpus) is not beside the project")
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+
+
+RUN = [sys.executable, str(ROOT / "scripts" / "run_chapters.py")]
+BUILD = [sys.executable, str(ROOT / "scripts" / "build_html.py")]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One full build of the book (every chapter executed, HTML built) into a temporary _build."""
+    build = tmp_path_factory.mktemp("build")
+    executed, html = build / "executed", build / "html"
+    first = run(RUN + ["--out", str(executed)])
+    assert first.returncode == 0, first.stdout + first.stderr
+    book = run(BUILD + ["--executed", str(executed), "--html", str(html)])
+    assert book.returncode == 0, book.stdout + book.stderr
+    return executed, html, first

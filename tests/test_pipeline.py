@@ -1,30 +1,10 @@
 """The runner and the HTML build, end to end, into a temporary _build."""
 import re
-import subprocess
 import sys
-
-import pytest
 
 from nkrussia import ROOT
 
-RUN = [sys.executable, str(ROOT / "scripts" / "run_chapters.py")]
-BUILD = [sys.executable, str(ROOT / "scripts" / "build_html.py")]
-
-
-def run(cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    build = tmp_path_factory.mktemp("build")
-    executed, html = build / "executed", build / "html"
-    first = run(RUN + ["--out", str(executed)])
-    assert first.returncode == 0, first.stdout + first.stderr
-    book = run(BUILD + ["--executed", str(executed), "--html", str(html)])
-    assert book.returncode == 0, book.stdout + book.stderr
-    return executed, html, first
-
+from conftest import BUILD, RUN, run
 
 def test_every_chapter_in_the_toc_executes(built):
     executed, _, first = built
