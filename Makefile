@@ -14,9 +14,7 @@ $(READY): requirements.lock pyproject.toml
 	touch $@
 
 book: $(READY)
-	$(PY) -m nkrussia.validate
-	$(PY) scripts/run_chapters.py -j $(JOBS)
-	$(PY) scripts/build_html.py
+	$(PY) scripts/build_book.py -j $(JOBS)
 
 test: $(READY)
 	$(PY) -m pytest

@@ -82,8 +82,13 @@ def main(argv=None):
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(staging), "--path-output", str(tmp),
            "--warningiserror", "--keep-going", "--quiet"]
     env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())
-    result = subprocess.run(cmd, env=env)
+    try:
+        result = subprocess.run(cmd, env=env)
+    except KeyboardInterrupt:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if result.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
         print(f"HTML build FAILED (exit {result.returncode}); the previous book in {args.html} is untouched.",
               file=sys.stderr)
         return 1

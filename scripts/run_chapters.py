@@ -13,10 +13,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import nbformat
+import psutil
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,12 +92,29 @@ def failure(path):
     return None, "", "no failing cell found in the output notebook"
 
 
+def kill_tree(pid):
+    """Kill papermill and everything it started: its kernel runs in a process group of its own."""
+    try:
+        parent = psutil.Process(pid)
+        family = parent.children(recursive=True) + [parent]
+    except psutil.NoSuchProcess:
+        return
+    for proc in family:
+        try:
+            proc.send_signal(signal.SIGKILL)
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(family, timeout=10)
+
+
 class Runner:
     def __init__(self, out, data_dir, timeout):
         self.out, self.data_dir, self.timeout = Path(out), Path(data_dir).resolve(), timeout
         self.cache_file = self.out / "hashes.json"
         self.cache = json.loads(self.cache_file.read_text()) if self.cache_file.is_file() else {}
         self.procs = {}
+        self.lock = threading.Lock()
+        self.stopping = False
 
     def run(self, notebook, digest):
         """Execute one chapter; return (status, seconds, detail)."""
@@ -108,19 +127,25 @@ class Runner:
                os.path.relpath(self.data_dir, (ROOT / notebook).parent), "--cwd", str((ROOT / notebook).parent), "-k", "python3", "--no-progress-bar",
                "--log-level", "ERROR"]
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                start_new_session=True)
-        self.procs[notebook] = proc
+        with self.lock:  # never start a kernel once stop_all() has begun
+            if self.stopping:
+                return "cancelled", 0.0, ""
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                    start_new_session=True)
+            self.procs[notebook] = proc
         try:
             log, _ = proc.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            kill_tree(proc.pid)
             proc.communicate()
             partial.unlink(missing_ok=True)
             return "timeout", time.perf_counter() - start, f"stopped after {self.timeout:.0f} s (--timeout)"
         finally:
             self.procs.pop(notebook, None)
         seconds = time.perf_counter() - start
+        if self.stopping:
+            partial.unlink(missing_ok=True)
+            return "cancelled", seconds, ""
         if proc.returncode != 0:
             kept = self.out.parent / "failed" / notebook
             kept.parent.mkdir(parents=True, exist_ok=True)
@@ -138,13 +163,11 @@ class Runner:
         return "executed", seconds, ""
 
     def stop_all(self):
-        for proc in list(self.procs.values()):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        for partial in self.out.rglob("*.partial.ipynb"):
-            partial.unlink(missing_ok=True)
+        with self.lock:
+            self.stopping = True
+            running = list(self.procs.values())
+        for proc in running:
+            kill_tree(proc.pid)
 
     def save_cache(self):
         self.out.mkdir(parents=True, exist_ok=True)
@@ -153,7 +176,15 @@ class Runner:
         tmp.replace(self.cache_file)
 
 
+def interruptible():
+    """Make Ctrl-C (and a polite kill) raise KeyboardInterrupt even when SIGINT was inherited as
+    ignored, as it is for background jobs of a non-interactive shell."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 def main(argv=None):
+    interruptible()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="notebook paths; default: every chapter in _toc.yml")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
@@ -192,7 +223,8 @@ def main(argv=None):
         print("\nInterrupted: stopping every kernel...", file=sys.stderr)
         runner.stop_all()
         pool.shutdown(wait=True, cancel_futures=True)
-        runner.stop_all()
+        for partial in runner.out.rglob("*.partial.ipynb"):
+            partial.unlink()
         runner.save_cache()
         return 130
     pool.shutdown(wait=True)

@@ -37,7 +37,7 @@ def _footnotes(citations):
 
 
 def event_table(ds, events):
-    """Date at its precision, title, category, tone, and every citation of each event."""
+    """Date at its precision, title and summary, category, tone, and every citation of each event."""
     labels = ds.categories.set_index("category_id")["label"]
     cites = ds.citations.dropna(subset=["event_id"])
     used = cites[cites["event_id"].isin(events["event_id"])]
@@ -45,7 +45,8 @@ def event_table(ds, events):
     for e in events.itertuples():
         mine = used[used["event_id"] == e.event_id]
         when = label(e.date, "" if pd.isna(e.date_end) else e.date_end)
-        rows.append([escape(when), escape(e.title), escape(labels[e.category]), escape(e.tone), _cite(mine)])
+        event = f"**{escape(e.title)}.** {escape(e.summary)}"
+        rows.append([escape(when), event, escape(labels[e.category]), escape(e.tone), _cite(mine)])
     return Markdown(markdown_table(["Date", "Event", "Category", "Tone", "Sources"], rows) + "\n\n" + _footnotes(used))
 
 
