@@ -155,3 +155,22 @@ def test_command_line_exits_non_zero_and_names_file_row_column_value(data_copy):
                          capture_output=True, text=True)
     assert run.returncode == 1
     assert "events.csv, row 5, column date, value '2024-02-30': [date-valid]" in run.stderr
+
+
+@pytest.mark.parametrize("table, change", [
+    ("events", set_cell(3, "date", "printemps 2025")),
+    ("events", set_cell(3, "intensity", "beaucoup")),
+    ("events", set_cell(3, "tone", "amical")),
+    ("events", set_cell(3, "title", "")),
+    ("events", lambda f: pd.concat([f, f.iloc[[0]]])),
+    ("event_actors", set_cell(0, "actor_id", "nobody")),
+    ("citations", set_cell(0, "quote", "x" * 201)),
+    ("sources", set_cell(0, "title_is_ours", "maybe")),
+])
+def test_vectorised_schema_checks_flag_the_same_cells_as_frictionless(data_copy, table, change):
+    from nkrussia.validate import frictionless_problems
+    data_copy.edit(table, change)
+    ours = {(p.file, p.row, p.column) for p in problems_of(data_copy) if p.rule in
+            {"type-error", "constraint-error", "unique-error", "foreign-key"}}
+    reference = {(p.file, p.row, p.column) for p in frictionless_problems(data_copy) if p.rule != "primary-key"}
+    assert ours == reference and ours

@@ -6,14 +6,16 @@ import pandas as pd
 def year_weights(events):
     """Long table (event_id, year, weight): each event spread evenly over the days its date allows,
     so a year-precision event counts in its year (never as 1 January) and a span is shared across years."""
-    rows = []
-    for e in events[["event_id", "start", "end"]].itertuples(index=False):
-        days = (e.end - e.start).days + 1
-        for year in range(e.start.year, e.end.year + 1):
-            first = max(e.start, pd.Timestamp(year, 1, 1))
-            last = min(e.end, pd.Timestamp(year, 12, 31))
-            rows.append((e.event_id, year, ((last - first).days + 1) / days))
-    return pd.DataFrame(rows, columns=["event_id", "year", "weight"])
+    start, end = events["start"].to_numpy("datetime64[D]"), events["end"].to_numpy("datetime64[D]")
+    first_year = start.astype("datetime64[Y]").astype(int) + 1970
+    years = end.astype("datetime64[Y]").astype(int) + 1970 - first_year + 1
+    row = np.repeat(np.arange(len(events)), years)
+    year = first_year[row] + (np.arange(len(row)) - np.repeat(np.cumsum(years) - years, years))
+    year_start = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    year_end = (year - 1969).astype("datetime64[Y]").astype("datetime64[D]") - 1
+    days = (np.minimum(end[row], year_end) - np.maximum(start[row], year_start)).astype(int) + 1
+    total = (end - start).astype(int) + 1
+    return pd.DataFrame({"event_id": events["event_id"].to_numpy()[row], "year": year, "weight": days / total[row]})
 
 
 def month_weights(events):
@@ -39,11 +41,17 @@ def per_year(events, years=None):
 
 def sources_per_year(ds, years):
     """How many documents report at least one event whose span touches each year."""
-    cited = ds.citations.dropna(subset=["event_id"])[["event_id", "source_id"]].drop_duplicates()
-    spans = ds.events.set_index("event_id")[["start", "end"]]
-    cited = cited.join(spans, on="event_id")
-    return pd.Series([cited.loc[(cited["start"].dt.year <= y) & (cited["end"].dt.year >= y), "source_id"].nunique()
-                      for y in years], index=years, name="sources")
+    cited = ds.citations[["event_id", "source_id"]].dropna().drop_duplicates()
+    row = pd.Index(ds.events["event_id"]).get_indexer(cited["event_id"])
+    y0, n = years[0], len(years)
+    first = np.clip(ds.events["start"].dt.year.to_numpy()[row] - y0, 0, n)
+    after = np.clip(ds.events["end"].dt.year.to_numpy()[row] - y0 + 1, 0, n)
+    source, names = pd.factorize(cited["source_id"])
+    spans = np.zeros((len(names), n + 1), dtype=np.int64)  # +1 at each span's first year, -1 after its last
+    np.add.at(spans, (source, first), 1)
+    np.add.at(spans, (source, after), -1)
+    covered = np.cumsum(spans, axis=1)[:, :n] > 0
+    return pd.Series(covered.sum(axis=0), index=years, name="sources")
 
 
 def tone_index(events, years):
@@ -77,8 +85,8 @@ def source_period_matrix(ds):
 
 def corroboration(ds):
     """Number of distinct sources per event."""
-    cited = ds.citations.dropna(subset=["event_id"]).groupby("event_id")["source_id"].nunique()
-    return cited.reindex(ds.events["event_id"], fill_value=0)
+    pairs = ds.citations[["event_id", "source_id"]].dropna().drop_duplicates()
+    return pairs["event_id"].value_counts().reindex(ds.events["event_id"], fill_value=0)
 
 
 def precision_by_source(ds):

@@ -40,7 +40,7 @@ def read_raw(data_dir, resource):
                        encoding=resource.get("encoding", "utf-8-sig"), engine="c")
 
 
-def _typed(frame, schema):
+def typed(frame, schema):
     out = frame.copy()
     for field in schema["fields"]:
         name, kind = field["name"], field["type"]
@@ -55,7 +55,7 @@ def _typed(frame, schema):
         elif kind == "boolean":
             out[name] = col.str.lower().map({"true": True, "false": False}).astype("boolean")
         elif enum:
-            out[name] = pd.Categorical(col.replace("", None), categories=enum)
+            out[name] = pd.Categorical(col.where(col.isin(enum)), categories=enum)  # invalid values are reported by validate
         else:
             out[name] = col.astype("string").replace("", pd.NA)
     return out
@@ -63,13 +63,21 @@ def _typed(frame, schema):
 
 def read_tables(data_dir, descriptor):
     """Every resource as a typed DataFrame, rows in file order (row N of the file is index N - 2)."""
-    return {r["name"]: _typed(read_raw(data_dir, r), r["schema"]) for r in descriptor["resources"]}
+    return {r["name"]: typed(read_raw(data_dir, r), r["schema"]) for r in descriptor["resources"]}
 
 
 def load(data_dir=DATA_DIR):
     """Read every table of the package; add sortable `start`/`end`/`precision`/`period_id` to events."""
     descriptor = read_descriptor(data_dir)
-    tables = read_tables(data_dir, descriptor)
+    return assemble(descriptor, read_tables(data_dir, descriptor))
+
+
+def assemble(descriptor, tables):
+    """A Dataset from typed tables: sortable spans, precision, quad class and period added to events."""
+    tables = dict(tables)
+    sources = list(tables["sources"]["source_id"])
+    tables["citations"] = tables["citations"].assign(
+        source_id=pd.Categorical(tables["citations"]["source_id"], categories=sources))
     periods = tables["periods"].sort_values("order").reset_index(drop=True)
     tables["periods"] = periods
     categories = tables["categories"]

@@ -31,33 +31,41 @@ def parse(text):
     return pd.Timestamp(year, month, day), pd.Timestamp(year, month, day), "day"
 
 
+def _first_and_last(text):
+    """Vectorised: (first day, last day, precision, valid) of reduced-precision date strings."""
+    text = pd.Series(text, dtype=object).where(lambda t: t.notna(), "").astype(str)
+    length = text.str.len().to_numpy()
+    valid = text.str.fullmatch(FORM).to_numpy(bool).copy()
+    padded = np.where(length == 4, text + "-01-01", np.where(length == 7, text + "-01", text))
+    padded = np.where(valid, padded, None)
+    first = pd.to_datetime(pd.Series(padded, index=text.index, dtype=object), format="%Y-%m-%d", errors="coerce")
+    years = first.dt.year
+    valid &= first.notna().to_numpy() & years.between(YEARS.start, YEARS.stop - 1).to_numpy()
+    first = first.where(valid)
+    day = first.to_numpy("datetime64[D]")
+    month_end = (day.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    year_end = (day.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+    last = np.where(length == 10, day, np.where(length == 7, month_end, year_end))
+    precision = np.where(~valid, None, np.where(length == 10, "day", np.where(length == 7, "month", "year")))
+    return (first.astype("datetime64[ns]"), pd.Series(last, index=text.index).astype("datetime64[ns]").where(valid),
+            pd.Categorical(precision, categories=PRECISIONS), pd.Series(valid, index=text.index))
+
+
 def spans(start, end=None):
     """Vectorised parse of date (and optional end) columns.
 
     Returns a DataFrame with `start` (first day), `end` (last day of the end date, or of the date
-    itself), `precision` (of the start) and `valid`; invalid dates give NaT and valid=False.
+    itself), `precision` (of the start), `valid` and, given an end column, `end_valid`; invalid dates
+    give NaT and valid=False. An empty end is valid (no span).
     """
-    start = pd.Series(start, dtype="string").fillna("")
-    parts = start.str.extract(r"\A" + FORM + r"\Z")
-    in_range = pd.to_numeric(parts[0], errors="coerce").between(YEARS.start, YEARS.stop - 1)
-    parts = parts.where(in_range, None)
-    precision = np.select([parts[2].notna(), parts[1].notna(), parts[0].notna()], PRECISIONS[::-1], default="")
-    first = pd.to_datetime(parts[0] + "-" + parts[1].fillna("01") + "-" + parts[2].fillna("01"),
-                           format="%Y-%m-%d", errors="coerce")
-    month_end = first + pd.offsets.MonthEnd(0)
-    last = pd.Series(np.where(precision == "day", first, np.where(precision == "month", month_end,
-                                                                   first + pd.offsets.YearEnd(0))),
-                     index=start.index, dtype="datetime64[ns]")
-    out = pd.DataFrame({"start": first, "end": last, "precision": pd.Categorical(np.where(precision == "", None, precision), categories=PRECISIONS)},
-                       index=start.index)
-    out["valid"] = out["start"].notna() & (precision != "")
+    first, last, precision, valid = _first_and_last(start)
+    out = pd.DataFrame({"start": first, "end": last, "precision": precision, "valid": valid}, index=first.index)
     if end is not None:
-        end = pd.Series(end, dtype="string").fillna("")
-        has_end = end != ""
-        ends = spans(end[has_end])
-        out["end_valid"] = True
-        out.loc[has_end, "end_valid"] = ends["valid"]
-        out.loc[has_end, "end"] = ends["end"]
+        end = pd.Series(end, index=first.index, dtype=object).where(lambda t: t.notna(), "").astype(str)
+        _, end_last, _, end_valid = _first_and_last(end)
+        has_end = (end != "").to_numpy()
+        out["end_valid"] = ~has_end | end_valid.to_numpy()
+        out.loc[has_end & end_valid.to_numpy(), "end"] = end_last[has_end & end_valid.to_numpy()]
     return out
 
 

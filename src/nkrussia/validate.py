@@ -5,6 +5,7 @@
 Reports every problem at once (file, row, column, value, rule) and exits 1 if there is any.
 """
 import argparse
+import functools
 import hashlib
 import re
 import sys
@@ -16,7 +17,8 @@ import frictionless
 import pandas as pd
 
 from . import DATA_DIR, corpus_dir, dates
-from .dataset import read_descriptor, read_tables
+from .dataset import assemble, read_descriptor, read_raw, typed
+from .schema import descriptor_problems, table_problems
 
 
 @dataclass(frozen=True)
@@ -38,29 +40,46 @@ def normalise(text):
     return re.sub(r"\s+", " ", str(text)).strip()
 
 
-def unreadable(data_dir, descriptor):
-    """Files that are missing, empty or not UTF-8: nothing else can be checked reliably until they are fixed."""
-    found = []
+def read_all(data_dir, descriptor):
+    """Every resource as raw strings, or the problems of the files that are missing, empty or not
+    UTF-8: nothing else can be checked reliably until those are fixed."""
+    raw, found = {}, []
     for resource in descriptor["resources"]:
         path = Path(data_dir) / resource["path"]
-        if not path.is_file():
-            found.append(Problem(path.name, None, None, None, "missing-file", "the file does not exist"))
-            continue
-        raw = path.read_bytes()
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[:exc.start].count(b"\n") + 1
-            found.append(Problem(path.name, line, None, repr(raw[exc.start:exc.start + 1]), "encoding-error",
-                                 f"not UTF-8 (byte {raw[exc.start]:#x} on line {line}); save the file as UTF-8"))
-            continue
-        if not text.strip():
+            raw[resource["name"]] = read_raw(data_dir, resource)
+        except FileNotFoundError:
+            found.append(Problem(path.name, None, None, None, "missing-file", "the file does not exist"))
+        except pd.errors.EmptyDataError:
             found.append(Problem(path.name, None, None, None, "empty-file", "the file is empty; it needs at least its header row"))
+        except UnicodeDecodeError:
+            data = path.read_bytes()
+            try:
+                data.decode("utf-8-sig")
+                raise
+            except UnicodeDecodeError as exc:
+                line = data[:exc.start].count(b"\n") + 1
+                found.append(Problem(path.name, line, None, repr(data[exc.start:exc.start + 1]), "encoding-error",
+                                     f"not UTF-8 (byte {data[exc.start]:#x} on line {line}); save the file as UTF-8"))
+        except pd.errors.ParserError as exc:
+            found.append(Problem(path.name, None, None, None, "csv-error", str(exc)))
+    return raw, found
+
+
+def schema_problems(descriptor, raw):
+    """The descriptor's Table Schema checks (see nkrussia.schema), over the raw string tables."""
+    found = [Problem("datapackage.json", None, None, None, rule, note) for rule, note in descriptor_problems(descriptor)]
+    if found:
+        return found
+    for resource in descriptor["resources"]:
+        def problem(index, column, value, rule, message, file=resource["path"]):
+            return Problem(file, None if index is None else int(index) + 2, column, value, rule, message)
+        found += list(table_problems(resource["name"], raw[resource["name"]], resource["schema"], raw, problem))
     return found
 
 
-def schema_problems(data_dir):
-    """Frictionless checks: encoding, header, types, required, enums, patterns, unique and foreign keys."""
+def frictionless_problems(data_dir):
+    """The same checks by frictionless-py, row by row: the reference the vectorised checks are tested against."""
     report = frictionless.Package(str(Path(data_dir) / "datapackage.json")).validate()
     found = []
     for task in report.tasks:
@@ -91,20 +110,22 @@ class _Rules:
             self.found.append(Problem(f"{table}.csv", int(index) + 2, column, None if pd.isna(value) else str(value),
                                       rule, text))
 
+    @functools.cached_property
+    def event_spans(self):
+        events = self.t["events"]
+        return dates.spans(events["date"], events["date_end"])
+
     def dates(self):
-        for table, column, end_column in [("events", "date", "date_end"), ("sources", "published", None),
-                                          ("sources", "not_before", None)]:
-            col = self.t[table][column].fillna("")
-            span = dates.spans(col, self.t[table][end_column] if end_column else None)
-            self.flag(table, (col != "") & ~span["valid"], column, "date-valid",
-                      "not a valid date at its precision (YYYY, YYYY-MM with month 01-12, YYYY-MM-DD with a real day)")
-            if end_column:
-                end = self.t[table][end_column].fillna("")
-                self.flag(table, (end != "") & ~span["end_valid"], end_column, "date-valid",
-                          "not a valid date at its precision")
-                ends = dates.spans(end)
-                self.flag(table, span["valid"] & ends["valid"] & (ends["end"] < span["start"]), end_column,
-                          "date-order", lambda r: f"ends before it starts ({r['date']})")
+        message = "not a valid date at its precision (YYYY, YYYY-MM with month 01-12, YYYY-MM-DD with a real day)"
+        events, span = self.t["events"], self.event_spans
+        self.flag("events", events["date"].notna() & ~span["valid"], "date", "date-valid", message)
+        has_end = events["date_end"].notna()
+        self.flag("events", has_end & ~span["end_valid"], "date_end", "date-valid", message)
+        self.flag("events", has_end & span["valid"] & span["end_valid"] & (span["end"] < span["start"]), "date_end",
+                  "date-order", lambda r: f"ends before it starts ({r['date']})")
+        for column in ("published", "not_before"):
+            col = self.t["sources"][column]
+            self.flag("sources", col.notna() & ~dates.spans(col)["valid"], column, "date-valid", message)
 
     def citations(self):
         cit, events, quantities = self.t["citations"], self.t["events"], self.t["quantities"]
@@ -137,7 +158,7 @@ class _Rules:
         gap = starts.iloc[1:].to_numpy() != ends.iloc[:-1].to_numpy() + 1
         self.flag("periods", pd.Series([False, *gap], index=p.index), "start", "period-contiguous",
                   "must start the year after the previous period ends (no overlap, no gap)")
-        span = dates.spans(self.t["events"]["date"])
+        span = self.event_spans
         year = span["start"].dt.year
         self.flag("events", span["valid"] & ((year < starts.min()) | (year > ends.max())), "date", "event-in-period",
                   "falls outside every period")
@@ -158,17 +179,18 @@ class _Rules:
 
         def quote_missing(table, source_col, locator_col, quote_col):
             frame = self.t[table]
+            numbers = pd.to_numeric(frame[locator_col].str.slice(5), errors="coerce").fillna(0).astype(int)
 
-            def missing(row):
-                text = lines.get(row[source_col])
-                if text is None:
-                    return False  # reported as a missing source file or an unknown source
-                number = int(str(row[locator_col]).split()[-1]) if pd.notna(row[locator_col]) else 0
-                quote = normalise(row[quote_col])
-                return not (0 < number <= len(text) and quote in text[number - 1])
+            def found(source, number, quote):
+                if not 0 < number <= len(lines[source]):
+                    return False
+                line = lines[source][number - 1]
+                return quote in line or normalise(quote) in line  # lines are normalised already
 
-            mask = frame.apply(missing, axis=1) if len(frame) else pd.Series([], dtype=bool)
-            self.flag(table, mask, quote_col, "quote-verbatim",
+            missing = [source in lines and not found(source, number, quote if isinstance(quote, str) else "")
+                       for source, number, quote in zip(frame[source_col].tolist(), numbers.tolist(),
+                                                        frame[quote_col].tolist())]
+            self.flag(table, pd.Series(missing, index=frame.index, dtype=bool), quote_col, "quote-verbatim",
                       lambda r: f"not found verbatim at {r[locator_col]} of {r[source_col]}")
 
         quote_missing("citations", "source_id", "locator", "quote")
@@ -183,17 +205,28 @@ class _Rules:
 
 def validate(data_dir=DATA_DIR, corpus=None):
     """Return (problems, warnings). Corpus checks are skipped, with a warning, when there is no corpus."""
+    problems, notes, _ = _check(data_dir, corpus)
+    return problems, notes
+
+
+def load_valid(data_dir=DATA_DIR, corpus=None):
+    """Validate and, if the package is valid, return its Dataset from the same reading of the files:
+    (dataset or None, problems, warnings)."""
+    problems, notes, tables = _check(data_dir, corpus)
+    if problems or tables is None:
+        return None, problems, notes
+    return assemble(read_descriptor(data_dir), tables), problems, notes
+
+
+def _check(data_dir, corpus):
     notes = []
-    problems = unreadable(data_dir, read_descriptor(data_dir))
+    descriptor = read_descriptor(data_dir)
+    raw, problems = read_all(data_dir, descriptor)
     if problems:
         notes.append("schema and project rules not run until every file can be read")
-        return problems, notes
-    problems = schema_problems(data_dir)
-    try:
-        tables = read_tables(data_dir, read_descriptor(data_dir))
-    except Exception as exc:  # unreadable files are already reported by the schema checks
-        notes.append(f"project rules not run: the tables could not be read ({exc})")
-        return problems, notes
+        return problems, notes, None
+    problems = schema_problems(descriptor, raw)
+    tables = {r["name"]: typed(raw[r["name"]], r["schema"]) for r in descriptor["resources"]}
     rules = _Rules(tables, corpus_dir(corpus))
     for check in (rules.dates, rules.citations, rules.tones, rules.periods):
         try:
@@ -205,15 +238,20 @@ def validate(data_dir=DATA_DIR, corpus=None):
     else:
         notes.append(f"corpus not found at {rules.corpus}: quote, spelling and sha256 checks SKIPPED "
                      "(set --corpus or NKRUSSIA_CORPUS)")
-    return problems + rules.found, notes
+    return problems + rules.found, notes, tables
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nkrussia.validate", description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=DATA_DIR, type=Path)
     parser.add_argument("--corpus", default=None, type=Path, help="default: $NKRUSSIA_CORPUS or ../shared/corpus")
+    parser.add_argument("--frictionless", action="store_true",
+                        help="also run frictionless-py's row-by-row validator (slow on large data)")
     args = parser.parse_args(argv)
     problems, notes = validate(args.data_dir, args.corpus)
+    if args.frictionless:
+        problems += [p for p in frictionless_problems(args.data_dir)
+                     if (p.file, p.row, p.column, p.rule) not in {(q.file, q.row, q.column, q.rule) for q in problems}]
     for note in notes:
         warnings.warn(note, stacklevel=1)
         print(f"WARNING: {note}", file=sys.stderr)

@@ -1,0 +1,120 @@
+"""Write a valid synthetic data package of N events, with a matching synthetic corpus, for benchmarks.
+
+    python scripts/make_synthetic.py N OUT_DIR [--seed S]
+
+OUT_DIR/data holds the package (same schema, periods and categories as the real one) and
+OUT_DIR/corpus the documents its quotes are taken from, so every validation rule applies.
+"""
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+N_SOURCES, LINES_PER_SOURCE, N_ACTORS = 5, 2000, 60
+WORDS = np.array("accord visite traité aide armes pétrole sommet délégation frontière dette coopération "
+                 "ministre président relations militaire économique culturel soutien pont vol".split())
+
+
+def corpus(rng, out):
+    out.mkdir(parents=True, exist_ok=True)
+    texts = {}
+    for i in range(N_SOURCES):
+        words = rng.choice(WORDS, size=(LINES_PER_SOURCE, 12))
+        lines = [f"{n} " + " ".join(row) for n, row in enumerate(words, start=1)]  # unique lines
+        name = f"synthetic_{i}.txt"
+        (out / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        texts[name] = lines
+    return texts
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("events", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=20261124)
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
+    n = args.events
+    data = args.out / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    texts = corpus(rng, args.out / "corpus")
+    for name in ["datapackage.json", "periods.csv", "categories.csv"]:
+        shutil.copyfile(ROOT / "data" / name, data / name)
+
+    source_ids = [f"synthetic-{i}" for i in range(N_SOURCES)]
+    files = sorted(texts)
+    pd.DataFrame({
+        "source_id": source_ids, "title": [f"Synthetic document {i}" for i in range(N_SOURCES)],
+        "title_is_ours": "true", "publisher": "", "language": "fr", "published": "2025", "published_basis": "stated",
+        "not_before": "", "published_note": "", "kind": "news report", "file": files,
+        "sha256": [hashlib.sha256((args.out / "corpus" / f).read_bytes()).hexdigest() for f in files],
+    }).to_csv(data / "sources.csv", index=False)
+
+    actor_ids = [f"actor-{i}" for i in range(N_ACTORS)]
+    pd.DataFrame({"actor_id": actor_ids, "kind": "organisation", "iso3": "", "name_en": actor_ids}).to_csv(
+        data / "actors.csv", index=False)
+    first_words = [texts[f][0].split()[1] for f in files]  # a spelling that occurs in each source
+    pd.DataFrame({"actor_id": actor_ids[:N_SOURCES], "name": first_words, "language": "fr",
+                  "source_id": source_ids}).to_csv(data / "actor_names.csv", index=False)
+
+    categories = pd.read_csv(ROOT / "data" / "categories.csv")["category_id"].to_numpy()
+    day = pd.Timestamp("1945-01-01") + pd.to_timedelta(rng.integers(0, 29_200, n), unit="D")
+    precision = rng.choice(["day", "month", "year"], n, p=[0.6, 0.25, 0.15])
+    date = np.where(precision == "day", day.strftime("%Y-%m-%d"),
+                    np.where(precision == "month", day.strftime("%Y-%m"), day.strftime("%Y")))
+    spans = rng.random(n) < 0.1
+    end_year = np.minimum(day.year + rng.integers(1, 5, n), 2025)
+    date_end = np.where(spans & (precision == "year"), end_year.astype(str), "")
+    tone = rng.choice(["cooperation", "friction", "neutral"], n, p=[0.7, 0.2, 0.1])
+    magnitude = rng.integers(1, 11, n)
+    intensity = np.where(tone == "cooperation", magnitude, np.where(tone == "friction", -magnitude, 0))
+    event_ids = np.char.add("e", np.arange(n).astype(str))
+    pd.DataFrame({
+        "event_id": event_ids, "date": date, "date_end": date_end, "date_note": "",
+        "category": rng.choice(categories, n), "tone": tone, "intensity": intensity,
+        "scope": rng.choice(["bilateral", "context"], n, p=[0.8, 0.2]), "place": "",
+        "title": np.char.add("Synthetic event ", event_ids), "summary": "A generated event for benchmarks.",
+    }).to_csv(data / "events.csv", index=False)
+
+    pairs = rng.integers(0, N_ACTORS, (n, 2))
+    pairs[:, 1] = (pairs[:, 0] + 1 + pairs[:, 1] % (N_ACTORS - 1)) % N_ACTORS  # two distinct actors
+    pd.DataFrame({"event_id": np.repeat(event_ids, 2), "actor_id": np.array(actor_ids)[pairs.ravel()],
+                  "role": np.tile(["initiator", "recipient"], n)}).to_csv(data / "event_actors.csv", index=False)
+
+    n_q = max(1, n // 20)
+    q_ids = np.char.add("q", np.arange(n_q).astype(str))
+    pd.DataFrame({"quantity_id": q_ids, "event_id": rng.choice(event_ids, n_q), "measure": "soldiers sent",
+                  "value": rng.integers(1, 100_000, n_q), "approximate": "false", "magnitude": "", "unit": "soldiers",
+                  "attributed_to": "", "note": ""}).to_csv(data / "quantities.csv", index=False)
+
+    per_event = rng.choice([1, 2], n, p=[0.6, 0.4])
+    cited_events = np.repeat(event_ids, per_event)
+    targets = np.concatenate([cited_events, q_ids])
+    m = len(targets)
+    src = rng.integers(0, N_SOURCES, m)
+    line = rng.integers(1, LINES_PER_SOURCE + 1, m)
+    quote = [texts[files[s]][l - 1] for s, l in zip(src, line)]
+    pd.DataFrame({"citation_id": np.char.add("c", np.arange(m).astype(str)),
+                  "event_id": np.concatenate([cited_events, np.full(n_q, "")]),
+                  "quantity_id": np.concatenate([np.full(len(cited_events), ""), q_ids]),
+                  "source_id": np.array(source_ids)[src], "locator": np.char.add("line ", line.astype(str)),
+                  "quote": quote}).to_csv(data / "citations.csv", index=False)
+
+    pd.DataFrame({"disagreement_id": ["synthetic-1"], "kind": ["date"], "subject": ["A generated disagreement"],
+                  "event_id": [event_ids[0]], "source_a": [source_ids[0]], "locator_a": ["line 1"],
+                  "quote_a": [texts[files[0]][0]], "source_b": [source_ids[1]], "locator_b": ["line 1"],
+                  "quote_b": [texts[files[1]][0]], "description": ["Generated."]}).to_csv(data / "disagreements.csv",
+                                                                                          index=False)
+    pd.DataFrame(columns=["source_id", "line", "expression", "reason"]).to_csv(data / "uncovered.csv", index=False)
+    print(json.dumps({"events": n, "citations": m, "quantities": n_q, "out": str(args.out)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
