@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 READY  := $(VENV)/.installed
 
-.PHONY: book test lab validate coverage check-html clean
+.PHONY: book test lab validate coverage check-html bench clean
 
 $(READY): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: $(READY)
 
 check-html: $(READY)
 	$(PY) scripts/check_html.py
+
+bench: $(READY)
+	$(PY) scripts/bench.py
 
 lab: $(READY)
 	$(VENV)/bin/jupyter lab chapters/

@@ -27,7 +27,7 @@ DEFAULT_OUT = ROOT / "_build" / "executed"
 # in each papermill process.
 sys.modules.setdefault("rfc3987_syntax", None)
 PAPERMILL = "import sys; sys.modules['rfc3987_syntax'] = None; from papermill.cli import papermill; papermill()"
-HASHED = ["data", "src/nkrussia", "requirements.lock", "scripts/run_chapters.py"]
+HASHED = ["data", "src/nkrussia", "requirements.lock", "scripts/run_chapters.py", "_build/bench.json"]
 
 
 def toc_chapters(toc_path=ROOT / "_toc.yml"):
@@ -54,7 +54,10 @@ def inputs_hash(data_dir):
     digest = hashlib.sha256()
     for entry in HASHED:
         base = Path(data_dir) if entry == "data" else ROOT / entry
-        paths = sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if base.is_dir() else [base]
+        if base.is_dir():
+            paths = sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        else:
+            paths = [base] if base.is_file() else []
         for path in paths:
             digest.update(str(path.relative_to(base.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
