@@ -17,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -51,32 +50,16 @@ def timed(cmd):
     return time.perf_counter() - start
 
 
-def tree_rss(pid):
-    try:
-        proc = psutil.Process(pid)
-        return sum(p.memory_info().rss for p in [proc] + proc.children(recursive=True))
-    except psutil.NoSuchProcess:
-        return 0
-
-
 def chapters_sequential(work):
     """One sequential pass: (seconds, peak MiB) per chapter, and the pass's wall time."""
     runner = Runner(work / "seq", ROOT / "data", timeout=600)
     shared = inputs_hash(ROOT / "data")
     result, start = {}, time.perf_counter()
     for nb in toc_chapters():
-        outcome, peak = {}, 0
-        thread = threading.Thread(target=lambda: outcome.update(r=runner.run(nb, chapter_hash(nb, shared))))
-        thread.start()
-        while thread.is_alive():
-            proc = runner.procs.get(nb)
-            if proc is not None:
-                peak = max(peak, tree_rss(proc.pid))
-            time.sleep(0.05)
-        status, seconds, detail = outcome["r"]
+        status, seconds, detail = runner.run(nb, chapter_hash(nb, shared))
         if status != "executed":
             raise SystemExit(f"{nb}: {status} {detail}")
-        result[nb] = (seconds, peak / 2**20)
+        result[nb] = (seconds, runner.report[nb]["peak_mib"])
     return result, time.perf_counter() - start
 
 

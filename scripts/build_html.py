@@ -40,9 +40,43 @@ def stage(executed, staging):
     if missing:
         raise SystemExit("Not built: these chapters have no executed copy (run scripts/run_chapters.py): "
                          + ", ".join(missing))
+    (staging / "chapters" / "execution_report.md").write_text(execution_report(executed), encoding="utf-8")
 
 
 BUILD_INPUTS = ["requirements.lock", "scripts/build_html.py", "src/nkrussia/sphinxext.py"]
+
+
+REPORT_PACKAGES = ["jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "matplotlib", "frictionless"]
+
+
+def execution_report(executed):
+    """The execution report page, in MyST Markdown, from the runner's record of the last build. It is
+    the one page expected to differ between two builds, so it is kept out of the search index."""
+    import json
+    import platform
+    from importlib.metadata import version
+    record_file = Path(executed) / "report.json"
+    record = json.loads(record_file.read_text()) if record_file.is_file() else {}
+    rows = "\n".join(f"| {nb} | {r['status']} | {r['seconds']:.1f} | {r.get('peak_mib', '')} |"
+                     for nb, r in sorted(record.items()) if nb in toc_chapters())
+    versions = ", ".join(f"{name} {version(name)}" for name in REPORT_PACKAGES)
+    total = sum(r["seconds"] for nb, r in record.items() if nb in toc_chapters())
+    return f"""---
+nosearch: true
+---
+# Execution report
+
+How each chapter ran the last time papermill executed it (a chapter unchanged since an earlier build
+keeps the record of the build that executed it). Times include starting the kernel; memory is the peak
+resident memory of papermill and its kernel together. The chapters took {total:.0f} s of execution in
+all; with several workers they run side by side.
+
+| Chapter | Status | Seconds | Peak memory (MiB) |
+|---|---|---|---|
+{rows}
+
+Built with Python {platform.python_version()}: {versions}.
+"""
 
 
 def sources_hash(staging):

@@ -101,6 +101,24 @@ def check_page(page, base, html_dir, path, problems, external):
     return f"{len(images)} images, {checked} internal links, {len(console)} console errors, {len(failed)} failed requests"
 
 
+def check_explorer(page, base):
+    """Filter the explorable timeline and open an event: the list shrinks and the quotes appear."""
+    page.goto(urljoin(base, "chapters/explorer.html"), wait_until="networkidle")
+    items = page.locator("#nk-explorer .nk-event")
+    everything = items.count()
+    page.select_option('select[data-filter="source"]', "backgrounder-2019")
+    filtered = items.count()
+    page.select_option('select[data-filter="category"]', "meet_visit")
+    narrower = items.count()
+    items.first.locator("summary").click()
+    quotes = items.first.locator("q").count()
+    print(f"  explorer: {everything} events, {filtered} from one source, {narrower} visits among them, "
+          f"{quotes} quote(s) in the first")
+    if not (everything > filtered > narrower > 0 and quotes > 0):
+        return [f"explorer filters or details do not work ({everything}, {filtered}, {narrower}, {quotes})"]
+    return []
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
@@ -144,6 +162,7 @@ def main(argv=None):
             if page.evaluate("document.documentElement.dataset.theme") != "dark":
                 problems.append(f"{path}: dark mode not applied")
             page.screenshot(path=str(args.shots / f"{path.replace('/', '_')[:-5]}-dark.png"), full_page=True)
+        problems += check_explorer(page, base)
         page.goto(urljoin(base, f"search.html?q={SEARCH_WORD}"), wait_until="networkidle")
         page.wait_for_selector("#search-results ul.search li", timeout=15000)
         hits = page.locator("#search-results ul.search li").count()

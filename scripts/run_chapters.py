@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -101,6 +102,15 @@ def failure(path):
     return None, "", "no failing cell found in the output notebook"
 
 
+def tree_rss(pid):
+    """Resident memory of a process and all its descendants, in bytes."""
+    try:
+        proc = psutil.Process(pid)
+        return sum(p.memory_info().rss for p in [proc] + proc.children(recursive=True))
+    except psutil.NoSuchProcess:
+        return 0
+
+
 def kill_tree(pid):
     """Kill papermill and everything it started: its kernel runs in a process group of its own."""
     try:
@@ -122,6 +132,8 @@ class Runner:
         self.cache_file = self.out / "hashes.json"
         self.cache = json.loads(self.cache_file.read_text()) if self.cache_file.is_file() else {}
         self.procs = {}
+        self.report_file = self.out / "report.json"
+        self.report = json.loads(self.report_file.read_text()) if self.report_file.is_file() else {}
         self.lock = threading.Lock()
         self.stopping = False
 
@@ -135,25 +147,33 @@ class Runner:
         cmd = [sys.executable, "-c", PAPERMILL, str(ROOT / notebook), str(partial), "-p", "data_dir",
                os.path.relpath(self.data_dir, (ROOT / notebook).parent), "--cwd", str((ROOT / notebook).parent), "-k", "python3", "--no-progress-bar",
                "--log-level", "ERROR"]
-        start = time.perf_counter()
+        start, peak = time.perf_counter(), 0
+        log = tempfile.TemporaryFile(mode="w+")
         with self.lock:  # never start a kernel once stop_all() has begun
             if self.stopping:
                 return "cancelled", 0.0, ""
-            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
                                     start_new_session=True)
             self.procs[notebook] = proc
         try:
-            log, _ = proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            kill_tree(proc.pid)
-            proc.communicate()
-            partial.unlink(missing_ok=True)
-            return "timeout", time.perf_counter() - start, f"stopped after {self.timeout:.0f} s (--timeout)"
+            while proc.poll() is None:  # sample the memory of papermill and its kernel while waiting
+                peak = max(peak, tree_rss(proc.pid))
+                if time.perf_counter() - start > self.timeout:
+                    kill_tree(proc.pid)
+                    partial.unlink(missing_ok=True)
+                    self.report[notebook] = {"status": "timeout", "seconds": round(self.timeout, 1)}
+                    return "timeout", time.perf_counter() - start, f"stopped after {self.timeout:.0f} s (--timeout)"
+                time.sleep(0.05)
         finally:
             self.procs.pop(notebook, None)
         seconds = time.perf_counter() - start
+        self.report[notebook] = {"status": "executed" if proc.returncode == 0 else "failed",
+                                 "seconds": round(seconds, 2), "peak_mib": round(peak / 2**20)}
+        log.seek(0)
+        log = log.read()
         if self.stopping:
             partial.unlink(missing_ok=True)
+            self.report.pop(notebook, None)
             return "cancelled", seconds, ""
         if proc.returncode != 0:
             kept = self.out.parent / "failed" / notebook
@@ -179,10 +199,12 @@ class Runner:
             kill_tree(proc.pid)
 
     def save_cache(self):
+        """Write the content hashes and the execution record (what the execution report page shows)."""
         self.out.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.cache, indent=1, sort_keys=True))
-        tmp.replace(self.cache_file)
+        for path, content in ((self.cache_file, self.cache), (self.report_file, self.report)):
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(content, indent=1, sort_keys=True))
+            tmp.replace(path)
 
 
 def interruptible():

@@ -39,3 +39,25 @@ def test_quantity_values_show_approximation_and_magnitude(ds):
     q = ds.quantities[ds.quantities["quantity_id"].isin(["killed-kursk-news", "troops-kursk-news", "soviet-troops-korean-war"])]
     md = tables.quantity_table(ds, q).data
     assert "about 600" in md and "thousands" in md and "26,000" in md
+
+
+def test_explorer_json_cannot_close_its_script_element(ds):
+    from nkrussia.explorer import _script_json, explorer
+    assert "</script>" not in _script_json({"title": "</script><script>alert(1)</script>"})
+    html = explorer(ds).data
+    assert html.count("<script") == 2 and "innerHTML" not in html
+
+
+def test_explorer_lists_every_event_with_its_quotes(ds):
+    from nkrussia.explorer import explorer_data
+    data = explorer_data(ds)
+    assert len(data["events"]) == len(ds.events)
+    vladivostok = next(e for e in data["events"] if e["id"] == "vladivostok-summit-2019")
+    assert vladivostok["sources"] == ["backgrounder-2019", "chronology-2024"] and len(vladivostok["citations"]) == 3
+
+
+def test_actor_glossary_lists_every_spelling_and_links_events(ds):
+    md = tables.actor_glossary(ds).data
+    for spelling in ["Kim Jung\\-Un", "Kim Jong Un", "Kim Jong\\-Un", "Choe Son\\-hui", "Choe Son Hui"]:
+        assert spelling in md
+    assert "(korean_war.ipynb)" in md and md.count("\n") == len(ds.actors) + 1

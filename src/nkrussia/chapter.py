@@ -37,6 +37,13 @@ def dataset_version(data_dir=DATA_DIR):
     return digest.hexdigest()
 
 
+def intensity_scale(descriptor):
+    """The bounds of the intensity scale, as the data package defines them."""
+    events = next(r for r in descriptor["resources"] if r["name"] == "events")
+    rules = next(f for f in events["schema"]["fields"] if f["name"] == "intensity")["constraints"]
+    return {"intensity_min": f"{rules['minimum']:+d}".replace("-", "−"), "intensity_max": f"{rules['maximum']:+d}"}
+
+
 class Book:
     """The whole dataset, for the introduction and the cross-period chapters."""
 
@@ -134,6 +141,7 @@ class Synthesis(Book):
             "n_turning_points": len(self.turning),
             "turning_years": ", ".join(str(y) for y in self.turning["year"]),
             "index_min_year": int(self.index.idxmin()), "index_max_year": int(self.index.idxmax()),
+            **intensity_scale(ds.descriptor),
         }
 
     def glue(self):

@@ -115,3 +115,23 @@ def data_dictionary(descriptor):
                      f"`{keys}`." + (f" Foreign keys: {escape(refs)}." if refs else "") + "\n\n"
                      + markdown_table(["Field", "Type", "Required", "Constraints", "Meaning"], rows))
     return Markdown("\n\n".join(parts))
+
+
+def chapter_of(period_id):
+    """The notebook of a period's chapter, for links from generated pages."""
+    return period_id.replace("-", "_") + ".ipynb"
+
+
+def actor_glossary(ds):
+    """Every actor with every spelling the sources use (French, by source) and links to its events."""
+    names = ds.actor_names.groupby("actor_id")
+    roles = ds.event_actors.merge(ds.events[["event_id", "title", "date", "period_id"]], on="event_id")
+    rows = []
+    for a in ds.actors.sort_values("name_en").itertuples():
+        spellings = (names.get_group(a.actor_id) if a.actor_id in names.groups else ds.actor_names.iloc[:0])
+        french = "; ".join(f"{escape(n.name)} {{cite:p}}`{n.source_id}`" for n in spellings.itertuples())
+        mine = roles[roles["actor_id"] == a.actor_id].sort_values("date")
+        events = "; ".join(f"[{escape(e.title)}]({chapter_of(e.period_id)}) ({escape(e.role)})" for e in mine.itertuples())
+        kind = escape(a.kind + (f", {a.iso3}" if pd.notna(a.iso3) else ""))
+        rows.append([f"**{escape(a.name_en)}**", kind, french or "—", events or "—"])
+    return Markdown(markdown_table(["Actor (English)", "Kind", "Spellings in the sources (French)", "Events and role"], rows))

@@ -1,0 +1,38 @@
+"""Numbers in the prose are never typed: counts and figures come from glue."""
+import re
+
+import nbformat
+import pytest
+
+from nkrussia import ROOT
+
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+ALLOWED = [
+    r"\{(?:glue(?::\w+)?|numref|ref|doc|cite(?::\w+)?|download)\}`[^`]*`",  # roles: glued values and references
+    r"```\{glue:figure\}[^\n]*",
+    r":name: [^\n]*",
+    r"`[^`\n]*`",  # code and file names
+    r"\b(?:1[89]|20)\d\d(?:s\b|–(?:1[89]|20)\d\d|-\d\d(?:-\d\d)?)?",  # years, decades, year ranges, ISO dates
+    r"\bmid-(?:1[89]|20)\d\ds\b",
+    r"\b(?:Figure|Chapter|Table) \d+\b",
+    r"PLOVER/CAMEO|CAMEO|SHA-256|UTF-8|10\^\d",
+]
+
+
+def typed_numbers(text):
+    for pattern in ALLOWED:
+        text = re.sub(pattern, " ", text)
+    return re.findall(r"[−+-]?\d+(?:[.,]\d+)*\s*%?", text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_markdown_cells_type_no_numbers(path):
+    nb = nbformat.read(path, as_version=4)
+    found = [(i, n) for i, cell in enumerate(nb.cells, start=1) if cell.cell_type == "markdown"
+             for n in typed_numbers(cell.source)]
+    assert found == [], f"typed numbers (glue them instead): {found}"
+
+
+def test_the_scanner_catches_typed_counts_and_spares_years():
+    assert typed_numbers("The sources give 26,000 soldiers and 90 % of the debt") == ["26,000 ", "90 %"]
+    assert typed_numbers("In 1961, the 1980s and 2019-04-25; see {glue:text}`n_events` and Figure 3.") == []
