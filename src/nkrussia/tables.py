@@ -36,17 +36,22 @@ def _footnotes(citations):
                      for c in citations.itertuples())
 
 
+def _cited(ds, column, ids):
+    """The citations of some events or quantities: all of them (for the footnotes) and a lookup by id."""
+    used = ds.citations[ds.citations[column].isin(ids)]
+    by_id = dict(list(used.groupby(column)))
+    return used, lambda key: by_id.get(key, used.iloc[:0])
+
+
 def event_table(ds, events):
     """Date at its precision, title and summary, category, tone, and every citation of each event."""
     labels = ds.categories.set_index("category_id")["label"]
-    cites = ds.citations.dropna(subset=["event_id"])
-    used = cites[cites["event_id"].isin(events["event_id"])]
+    used, of = _cited(ds, "event_id", events["event_id"])
     rows = []
     for e in events.itertuples():
-        mine = used[used["event_id"] == e.event_id]
         when = label(e.date, "" if pd.isna(e.date_end) else e.date_end)
         event = f"**{escape(e.title)}.** {escape(e.summary)}"
-        rows.append([escape(when), event, escape(labels[e.category]), escape(e.tone), _cite(mine)])
+        rows.append([escape(when), event, escape(labels[e.category]), escape(e.tone), _cite(of(e.event_id))])
     return Markdown(markdown_table(["Date", "Event", "Category", "Tone", "Sources"], rows) + "\n\n" + _footnotes(used))
 
 
@@ -60,13 +65,12 @@ def _value(q):
 def quantity_table(ds, quantities):
     """Every figure with its unit, whom the source attributes it to, and its citation."""
     names = ds.actors.set_index("actor_id")["name_en"]
-    cites = ds.citations.dropna(subset=["quantity_id"])
-    used = cites[cites["quantity_id"].isin(quantities["quantity_id"])]
+    used, of = _cited(ds, "quantity_id", quantities["quantity_id"])
     rows = []
     for q in quantities.itertuples():
         who = "; ".join(names[a] for a in str(q.attributed_to).split(";")) if pd.notna(q.attributed_to) else "the source itself"
         rows.append([escape(q.measure), escape(_value(q)), escape(q.unit), escape(who),
-                     _cite(used[used["quantity_id"] == q.quantity_id])])
+                     _cite(of(q.quantity_id))])
     return Markdown(markdown_table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows) + "\n\n" + _footnotes(used))
 
 
