@@ -77,8 +77,9 @@ def test_spelling_not_in_its_source(data_copy):
 
 def test_duplicated_id(data_copy):
     data_copy.edit("events", lambda f: pd.concat([f, f.iloc[[0]]]))
+    last_row = len(pd.read_csv(data_copy / "events.csv")) + 1  # the header is row 1
     found = {(p.file, p.row, p.column, p.rule) for p in problems_of(data_copy)}
-    assert ("events.csv", 90, "event_id", "unique-error") in found
+    assert ("events.csv", last_row, "event_id", "unique-error") in found
 
 
 @needs_corpus
