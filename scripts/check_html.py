@@ -57,7 +57,7 @@ def ids_of(html_dir, path, cache={}):
     return cache[path]
 
 
-def check_page(page, base, html_dir, path, problems, external):
+def check_page(page, base, html_dir, path, problems):
     """Visit one page; append problems; return a one-line summary."""
     console, failed = [], []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
@@ -148,7 +148,7 @@ def main(argv=None):
             context.route("**/*", offline)
             page = context.new_page()
             for path in pages():
-                summary = check_page(page, base, args.html, path, problems, external)
+                summary = check_page(page, base, args.html, path, problems)
                 shot = args.shots / f"{path.replace('/', '_')[:-5]}-{name}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 print(f"  {name:<7} {path:<32} {summary}", flush=True)

@@ -10,11 +10,14 @@ def events(*rows):
     return frame
 
 
-def test_year_precision_event_is_spread_over_its_year_not_counted_as_january():
-    ev = events(("a", "1961-01-01", "1961-12-31", 9, "bilateral"))
-    months = analysis.month_weights(ev)
-    assert len(months) == 12 and months["weight"].sum() == pytest.approx(1)
-    assert months.loc[months["month"] == "1961-01", "weight"].iloc[0] == pytest.approx(31 / 365)
+def test_year_precision_event_is_drawn_over_its_year_not_on_1_january(ds):
+    from nkrussia import figures
+    treaty = ds.events[ds.events["event_id"] == "treaty-1961"]
+    assert treaty["precision"].iloc[0] == "year"
+    fig = figures.timeline(ds, treaty, "t")
+    [bar] = fig.axes[0].patches
+    assert bar.get_width() == 365  # days: the whole of 1961
+    assert analysis.year_weights(treaty)[["year", "weight"]].values.tolist() == [[1961, 1.0]]
 
 
 def test_spans_are_shared_across_years_in_proportion_to_days():

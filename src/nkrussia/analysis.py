@@ -18,18 +18,6 @@ def year_weights(events):
     return pd.DataFrame({"event_id": events["event_id"].to_numpy()[row], "year": year, "weight": days / total[row]})
 
 
-def month_weights(events):
-    """Like year_weights, by calendar month (a year-precision event is spread over its twelve months)."""
-    rows = []
-    for e in events[["event_id", "start", "end"]].itertuples(index=False):
-        days = (e.end - e.start).days + 1
-        for month in pd.period_range(e.start, e.end, freq="M"):
-            first = max(e.start, month.start_time.normalize())
-            last = min(e.end, month.end_time.normalize())
-            rows.append((e.event_id, str(month), ((last - first).days + 1) / days))
-    return pd.DataFrame(rows, columns=["event_id", "month", "weight"])
-
-
 def per_year(events, years=None):
     """Events per year, each event spread over its span (fractional counts)."""
     w = year_weights(events)

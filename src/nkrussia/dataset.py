@@ -23,9 +23,6 @@ class Dataset:
     uncovered: pd.DataFrame
     descriptor: dict
 
-    def table(self, name):
-        return getattr(self, name)
-
 
 TABLES = [f.name for f in fields(Dataset) if f.name != "descriptor"]
 
