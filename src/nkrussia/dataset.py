@@ -13,11 +13,14 @@ class Dataset:
     sources: pd.DataFrame
     periods: pd.DataFrame
     categories: pd.DataFrame
+    codebook_rules: pd.DataFrame
+    intensity_anchors: pd.DataFrame
     actors: pd.DataFrame
     actor_names: pd.DataFrame
     events: pd.DataFrame
     event_actors: pd.DataFrame
     quantities: pd.DataFrame
+    assessments: pd.DataFrame
     citations: pd.DataFrame
     disagreements: pd.DataFrame
     uncovered: pd.DataFrame

@@ -129,27 +129,47 @@ class _Rules:
 
     def citations(self):
         cit, events, quantities = self.t["citations"], self.t["events"], self.t["quantities"]
-        has_event, has_quantity = cit["event_id"].notna(), cit["quantity_id"].notna()
-        self.flag("citations", has_event == has_quantity, "event_id", "citation-target",
-                  "a citation must name exactly one of event_id and quantity_id")
+        targets = cit[["event_id", "quantity_id", "assessment_id"]].notna().sum(axis=1)
+        self.flag("citations", targets != 1, "event_id", "citation-target",
+                  "a citation must name exactly one of event_id, quantity_id and assessment_id")
         self.flag("events", ~events["event_id"].isin(cit["event_id"]), "event_id", "event-cited",
                   "the event has no citation")
         self.flag("quantities", ~quantities["quantity_id"].isin(cit["quantity_id"]), "quantity_id", "quantity-cited",
                   "the quantity has no citation")
+        assessments = self.t["assessments"]
+        self.flag("assessments", ~assessments["assessment_id"].isin(cit["assessment_id"]), "assessment_id",
+                  "assessment-cited", "the assessment has no citation")
         self.flag("quantities", quantities["value"].isna() & quantities["magnitude"].isna(), "value",
                   "quantity-value", "give a value or an order of magnitude")
         actors = set(self.t["actors"]["actor_id"])
-        attributed = quantities["attributed_to"].fillna("").str.split(";")
-        self.flag("quantities", attributed.map(lambda ids: any(i and i not in actors for i in ids)),
-                  "attributed_to", "attribution-actor", "names an actor id that is not in actors.csv")
+        origins = cit["origin"].fillna("").str.split(";")
+        self.flag("citations", origins.map(lambda ids: any(i and i not in actors for i in ids)),
+                  "origin", "origin-actor", "names an actor id that is not in actors.csv")
+        self.flag("citations", cit["origin"].notna() != cit["origin_basis"].notna(), "origin_basis", "origin-basis",
+                  "give origin_basis exactly when origin is given")
+        self.flag("citations", (cit["origin_basis"] == "inferred") & cit["note"].isna(), "note", "origin-inferred",
+                  "an inferred origin needs a note saying what it was inferred from")
 
-    def tones(self):
-        ev = self.t["events"]
-        bad = (((ev["tone"] == "cooperation") & (ev["intensity"] <= 0))
-               | ((ev["tone"] == "friction") & (ev["intensity"] >= 0))
-               | ((ev["tone"] == "neutral") & (ev["intensity"].abs() > 2)))
-        self.flag("events", bad, "intensity", "tone-intensity",
-                  lambda r: f"intensity does not fit tone {r['tone']!r} (cooperation > 0, friction < 0, neutral -2..2)")
+    def codebook(self):
+        """What codebook v2 makes mechanical: anchor levels, the tone/intensity sign, context and domestic events."""
+        ev, anchors = self.t["events"], self.t["intensity_anchors"]
+        levels = set(anchors["level"].dropna().astype(int))
+        self.flag("events", ev["intensity"].notna() & ~ev["intensity"].isin(levels), "intensity", "intensity-anchor",
+                  f"not an anchor level of intensity_anchors.csv ({sorted(levels)}; rule I1)")
+        sign = {"cooperation": 1, "neutral": 0, "friction": -1}
+        expected = ev["tone"].astype(object).map(sign)
+        self.flag("events", expected.notna() & ev["intensity"].notna()
+                  & (expected != ev["intensity"].astype("Int64").clip(-1, 1)), "intensity", "tone-intensity",
+                  lambda r: f"does not fit tone {r['tone']!r}: cooperation above 0, friction below 0, neutral exactly 0 (rule T3)")
+        self.flag("events", (ev["scope"] == "context") & (ev["tone"] != "neutral"), "tone", "context-neutral",
+                  "a context event is neutral with intensity 0 (rule T2)")
+        self.flag("events", (ev["category"] == "domestic") & (ev["scope"] != "context"), "scope", "domestic-context",
+                  "a domestic event is context (rules C2, S3)")
+        self.flag("events", ev["date_end"].notna() != ev["span"].notna(), "span", "span-kind",
+                  "give span (duration or window) exactly when date_end is given (rule D3)")
+        example = anchors["example_event_id"].map(ev.set_index("event_id")["intensity"])
+        self.flag("intensity_anchors", example.notna() & (example != anchors["level"]), "example_event_id",
+                  "anchor-example", "the worked example is not coded at this level")
 
     def periods(self):
         p = self.t["periods"].sort_values("order")
@@ -228,11 +248,12 @@ def _check(data_dir, corpus):
     problems = schema_problems(descriptor, raw)
     tables = {r["name"]: typed(raw[r["name"]], r["schema"]) for r in descriptor["resources"]}
     rules = _Rules(tables, corpus_dir(corpus))
-    for check in (rules.dates, rules.citations, rules.tones, rules.periods):
+    for check in (rules.dates, rules.citations, rules.codebook, rules.periods):
         try:
             check()
-        except (KeyError, ValueError, TypeError) as exc:
-            notes.append(f"rule {check.__name__} not run: {exc!r} (fix the schema problems first)")
+        except (KeyError, ValueError, TypeError) as exc:  # fail closed: a rule that cannot run is a problem
+            problems.append(Problem("datapackage.json", None, None, None, "rule-not-run",
+                                    f"rule {check.__name__} could not run ({exc!r}); fix the schema problems first"))
     if rules.corpus.is_dir():
         rules.corpus_checks()
     else:
