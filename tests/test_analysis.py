@@ -4,8 +4,9 @@ import pytest
 from nkrussia import analysis
 
 
-def events(*rows):
+def events(*rows, span=None):
     frame = pd.DataFrame(rows, columns=["event_id", "start", "end", "intensity", "scope"])
+    frame["span"] = span
     frame["start"], frame["end"] = pd.to_datetime(frame["start"]), pd.to_datetime(frame["end"])
     return frame
 
@@ -20,10 +21,18 @@ def test_year_precision_event_is_drawn_over_its_year_not_on_1_january(ds):
     assert analysis.year_weights(treaty)[["year", "weight"]].values.tolist() == [[1961, 1.0]]
 
 
-def test_spans_are_shared_across_years_in_proportion_to_days():
-    ev = events(("a", "2024-01-01", "2025-12-31", 5, "bilateral"))
-    per_year = analysis.per_year(ev)
-    assert per_year[2024] == pytest.approx(366 / 731) and per_year.sum() == pytest.approx(1)
+def test_a_window_is_shared_across_its_years_and_a_duration_counts_in_each():
+    window = analysis.per_year(events(("a", "2024-01-01", "2025-12-31", 5, "bilateral"), span="window"))
+    assert window[2024] == pytest.approx(366 / 731) and window.sum() == pytest.approx(1)
+    duration = analysis.per_year(events(("a", "2024-01-01", "2025-12-31", 5, "bilateral"), span="duration"))
+    assert duration.to_dict() == {2024: 1.0, 2025: 1.0}
+
+
+def test_a_soviet_era_programme_counts_in_every_period_it_runs(ds):
+    weights = analysis.period_weights(ds.events[ds.events["event_id"] == "soviet-era-support"], ds.periods)
+    assert set(weights["period_id"]) == {"korean-war", "cold-war", "rupture"} and set(weights["weight"]) == {1.0}
+    shares = analysis.period_shares(ds.events, ds.periods, "quad_class")
+    assert shares.loc["cold-war", "material cooperation"] > 0
 
 
 def test_tone_index_is_the_weighted_mean_intensity_of_bilateral_events():

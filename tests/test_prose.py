@@ -8,14 +8,17 @@ from nkrussia import ROOT
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 ALLOWED = [
-    r"\{(?:glue(?::\w+)?|numref|ref|doc|cite(?::\w+)?|download)\}`[^`]*`",  # roles: glued values and references
+    r"\{(?:glue(?::\w+)?|numref|ref|doc|cite(?::\w+)?|download|evidence)\}`[^`]*`",  # roles: glued values and references
     r"```\{glue:figure\}[^\n]*",
     r":name: [^\n]*",
     r"`[^`\n]*`",  # code and file names
     r"\b(?:1[89]|20)\d\d(?:s\b|–(?:1[89]|20)\d\d|-\d\d(?:-\d\d)?)?",  # years, decades, year ranges, ISO dates
     r"\bmid-(?:1[89]|20)\d\ds\b",
+    r"\b\d{1,2}(?: and \d{1,2})? (?:January|February|March|April|May|June|July|August|September|October|November|December)\b",
     r"\b(?:Figure|Chapter|Table) \d+\b",
     r"PLOVER/CAMEO|CAMEO|SHA-256|UTF-8|10\^\d",
+    r"\b[A-Z]\d{1,2}\b",  # codebook rule ids (C1, D4)
+    r"\bc\d{3}\b",  # citation ids
 ]
 
 

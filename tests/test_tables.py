@@ -22,7 +22,7 @@ def test_escape_never_leaves_an_unescaped_markup_character(text):
 def test_event_table_cites_every_source_of_each_row(ds):
     events = ds.events[ds.events["event_id"] == "vladivostok-summit-2019"]
     md = tables.event_table(ds, events).data
-    assert md.count("{cite:p}`chronology-2024`") == 2 and md.count("{cite:p}`backgrounder-2019`") == 1
+    assert md.count("{cite:p}`chronology-2024`") == 4 and md.count("{cite:p}`backgrounder-2019`") == 1
     cited = ds.citations[ds.citations["event_id"] == "vladivostok-summit-2019"]
     for c in cited.itertuples():
         assert f"[^{c.citation_id}]:" in md
@@ -53,7 +53,7 @@ def test_explorer_lists_every_event_with_its_quotes(ds):
     data = explorer_data(ds)
     assert len(data["events"]) == len(ds.events)
     vladivostok = next(e for e in data["events"] if e["id"] == "vladivostok-summit-2019")
-    assert vladivostok["sources"] == ["backgrounder-2019", "chronology-2024"] and len(vladivostok["citations"]) == 3
+    assert vladivostok["sources"] == ["backgrounder-2019", "chronology-2024"] and len(vladivostok["citations"]) == 5
 
 
 def test_actor_glossary_lists_every_spelling_and_links_events(ds):

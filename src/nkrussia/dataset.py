@@ -18,6 +18,9 @@ class Dataset:
     actors: pd.DataFrame
     actor_names: pd.DataFrame
     events: pd.DataFrame
+    coding_first: pd.DataFrame
+    coding_second: pd.DataFrame
+    reconciliation: pd.DataFrame
     event_actors: pd.DataFrame
     quantities: pd.DataFrame
     assessments: pd.DataFrame

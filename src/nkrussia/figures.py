@@ -6,13 +6,16 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Patch
+import seaborn as sns
+
+from . import analysis
 
 WIDTH = 7.5  # inches: the book's text column at 100 dpi
 CATEGORY_COLOURS = {  # Tol 'muted' plus two greys
     "meet_visit": "#332288", "agree_sign": "#88CCEE", "support": "#44AA99", "criticise": "#882255",
     "military_cooperation": "#117733", "economic_cooperation": "#999933", "cultural_exchange": "#DDCC77",
     "aid": "#CC6677", "reduce_relations": "#AA4499", "military_action": "#555555", "domestic": "#BBBBBB",
+    "statement": "#6699CC",
 }
 TONE_COLOURS = {"cooperation": "#4477AA", "neutral": "#BBBBBB", "friction": "#EE6677"}  # Tol 'bright'
 STYLE = {
@@ -39,23 +42,40 @@ def _labels(ds):
     return ds.categories.set_index("category_id")["label"].to_dict()
 
 
-def timeline(ds, events, title):
-    """Each event as a bar over the whole span its date allows (a year-precision date spans the year),
-    one row per category; day-precision events are marked with a dot as well."""
+def timeline(ds, events, title, window=None):
+    """Each event as a bar over the span its date allows, one row per category; dots mark exact days.
+    A duration is drawn solid, a window (an unknown moment inside the span) hatched. With `window`
+    (first day, last day) the axis shows only that window: a bar that began before or ends after it is
+    cut at the edge, with an arrow and the year it began or ends."""
     labels = _labels(ds)
     cats = [c for c in ds.categories["category_id"] if c in set(events["category"].astype(str))]
-    fig, ax = _figure(0.45 * max(len(cats), 3) + 1.2)
+    fig, ax = _figure(0.45 * max(len(cats), 3) + 1.3)
+    first, last = window if window else (events["start"].min(), events["end"].max())
     for row, cat in enumerate(cats):
         sub = events[events["category"] == cat]
-        width = (sub["end"] - sub["start"]).dt.days + 1
-        ax.barh([row] * len(sub), width, left=sub["start"], height=0.55, color=CATEGORY_COLOURS[cat], alpha=0.55,
-                edgecolor=CATEGORY_COLOURS[cat], linewidth=0.8)
+        start, end = sub["start"].clip(lower=first), sub["end"].clip(upper=last)
+        width = (end - start).dt.days + 1
+        hatched = (sub["span"].astype(object) == "window").to_numpy()
+        for solid in (True, False):
+            pick = hatched != solid
+            ax.barh([row] * int(pick.sum()), width[pick], left=start[pick], height=0.55,
+                    color=CATEGORY_COLOURS[cat], alpha=0.55 if solid else 0.2, hatch=None if solid else "////",
+                    edgecolor=CATEGORY_COLOURS[cat], linewidth=0.8)
         exact = sub[sub["precision"] == "day"]
         ax.plot(exact["start"], [row] * len(exact), "o", ms=4, color=CATEGORY_COLOURS[cat])
+        for e in sub[sub["start"] < first].itertuples():
+            ax.annotate(f"◀ from {e.start.year}", (first, row), xytext=(2, 7), textcoords="offset points", fontsize=7,
+                        va="bottom")
+        for e in sub[sub["end"] > last].itertuples():
+            ax.annotate(f"to {e.end.year} ▶", (last, row), xytext=(-2, 7), textcoords="offset points", fontsize=7,
+                        ha="right", va="bottom")
+    margin = (last - first) * 0.01
+    ax.set_xlim(first - margin, last + margin)
     ax.set_yticks(range(len(cats)), [labels[c] for c in cats])
     ax.invert_yaxis()
     _title(fig, title)
-    ax.set_xlabel("Bars cover the whole span a date allows (a year-precision date fills its year); dots mark exact days")
+    ax.set_xlabel("date (solid bar: the event lasted through it; hatched: it happened at an unknown moment "
+                  "inside it; dot: exact day)")
     ax.xaxis.label.set_size(8)
     return fig
 
@@ -80,22 +100,34 @@ def category_tone(ds, events, title):
 
 
 def quantities(ds, quantities, title):
-    """Every numeric figure on a log scale, one row per source statement."""
+    """Every figure stated as a number, one panel per unit so that no axis mixes units; one row per
+    source statement."""
     numeric = quantities.dropna(subset=["value"])
     source = ds.citations.dropna(subset=["quantity_id"]).set_index("quantity_id")["source_id"]
-    fig, ax = _figure(0.35 * max(len(numeric), 3) + 1.0)
-    rows = [f"{m} ({u}), {source[q]}" for q, m, u in zip(numeric["quantity_id"], numeric["measure"], numeric["unit"])]
-    colours = ["#4477AA" if not a else "#EE6677" for a in numeric["approximate"]]
-    ax.scatter(numeric["value"].astype(float), range(len(numeric)), c=colours, s=30, zorder=3)
-    ax.set_yticks(range(len(numeric)), rows)
-    ax.invert_yaxis()
-    ax.set_xscale("log")
-    ax.set_xlabel("value (log scale)")
-    ax.legend(handles=[Patch(color="#4477AA", label="exact"), Patch(color="#EE6677", label="approximate")],
-              loc="lower right")
+    units = list(dict.fromkeys(numeric["unit"]))
+    heights = [max(len(numeric[numeric["unit"] == u]), 1) for u in units]
+    fig, axes = plt.subplots(len(units), 1, figsize=(WIDTH, 0.38 * sum(heights) + 0.7 * len(units) + 0.6),
+                             layout="constrained", gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, unit in zip(axes[:, 0], units):
+        rows = numeric[numeric["unit"] == unit]
+        y = range(len(rows))
+        ax.barh(y, rows["value"].astype(float), height=0.5,
+                color=["#EE6677" if a else "#4477AA" for a in rows["approximate"]])
+        ax.set_yticks(y, [f"{m} ({source[q]})" for q, m in zip(rows["quantity_id"], rows["measure"])], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(unit + (" (red: approximate)" if rows["approximate"].any() else ""), fontsize=8)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_compact))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
     _title(fig, title)
     return fig
 
+
+def _compact(value, _=None):
+    """Tick labels that stay short: 5M, 600, 26k."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
 
 
 def _period_bands(ax, periods, label=True):
@@ -139,49 +171,60 @@ QUAD_COLOURS = {"verbal cooperation": "#88CCEE", "material cooperation": "#4477A
                 "material conflict": "#CC3311", "none": "#DDDDDD"}
 
 
-def _shares_per_period(ds, column, colours, labels, title):
-    """100 % horizontal bars: the share of each value of `column` in each period's events."""
-    table = pd.crosstab(ds.events["period_id"], ds.events[column].astype(str), normalize="index")
-    table = table.reindex(index=list(ds.periods["period_id"]), columns=[c for c in colours if c in table.columns],
-                          fill_value=0)
+def _shares_per_period(ds, column, colours, labels, title, second=None):
+    """100 % horizontal bars: the share of each value of `column` in each period's events, counted by
+    rule D4. Given `second` (the events under the second coding), each period gets a second bar."""
+    codings = [("", ds.events)] if second is None else [(" (1st)", ds.events), (" (2nd)", second)]
     names = ds.periods.set_index("period_id")["title"]
-    fig, ax = _figure(3.6)
-    left = pd.Series(0.0, index=table.index)
-    for value in table.columns:
-        ax.barh([names[p] for p in table.index], table[value], left=left, color=colours[value], label=labels[value])
-        left += table[value]
+    bars = []
+    for period in ds.periods["period_id"]:
+        for suffix, events in codings:
+            table = analysis.period_shares(events, ds.periods, column)
+            bars.append((names[period] + suffix, table.loc[period]))
+    fig, ax = _figure(0.5 * len(bars) + 1.4)
+    left = np.zeros(len(bars))
+    for value in [c for c in colours if any(c in row.index for _, row in bars)]:
+        widths = np.array([row.get(value, 0.0) for _, row in bars])
+        ax.barh([name for name, _ in bars], widths, left=left, color=colours[value], label=labels[value])
+        left += widths
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.legend(ncols=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.set_xlabel("share of the period's events (counting rule D4)", fontsize=8)
+    ax.legend(ncols=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     _title(fig, title)
     return fig
 
 
-def category_mix(ds, title):
+def category_mix(ds, title, second=None):
     """Share of each category in each period's events, in the book's category colours."""
-    return _shares_per_period(ds, "category", CATEGORY_COLOURS, _labels(ds), title)
+    return _shares_per_period(ds, "category", CATEGORY_COLOURS, _labels(ds), title, second)
 
 
-def quad_balance(ds, title):
+def quad_balance(ds, title, second=None):
     """Share of each PLOVER/CAMEO quad class (verbal/material cooperation/conflict) per period."""
-    return _shares_per_period(ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title)
+    return _shares_per_period(ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title, second)
 
 
-def tone_index_chart(index, turning, periods, title):
-    """The cooperation-friction index per year, with turning points circled."""
-    fig, ax = _figure(3.2)
-    known = index.dropna()
-    dates = [pd.Timestamp(int(y), 7, 1) for y in known.index]
+def tone_index_chart(index, turning, periods, title, second=None):
+    """The cooperation-friction index per year, with turning points circled; given `second` (the index
+    under the second coding), both lines and the band between them."""
+    fig, ax = _figure(3.4)
     _period_bands(ax, periods, label=False)
     ax.axhline(0, color="#888888", linewidth=0.8)
-    ax.plot(dates, known.values, "-o", color="#4477AA", ms=3, linewidth=1)
+    mid = [pd.Timestamp(int(y), 7, 1) for y in index.index]
+    if second is not None:
+        ax.fill_between(mid, index.values.astype(float), second.reindex(index.index).values.astype(float),
+                        color="#4477AA", alpha=0.2, linewidth=0, label="between the two codings")
+        ax.plot(mid, second.reindex(index.index).values, "--", color="#228833", linewidth=1, label="second coding")
+    ax.plot(mid, index.values, "-o", color="#4477AA", ms=3, linewidth=1, label="first coding" if second is not None else "index")
     ax.plot([pd.Timestamp(int(y), 7, 1) for y in turning["year"]], turning["index"], "o", ms=9, mfc="none",
             mec="#EE6677", mew=1.5, label="turning point")
     ax.set_ylim(-10, 10)
-    ax.set_ylabel("index (-10 … +10)")
+    ax.set_ylabel("mean intensity (codebook levels)")
+    ax.set_xlabel("year")
     ax.grid(axis="y", color="#dddddd")
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower left", fontsize=7)
     _title(fig, title)
     return fig
 
@@ -189,13 +232,23 @@ def tone_index_chart(index, turning, periods, title):
 def source_heatmap(matrix, ds, title):
     """Events each document supports in each period."""
     fig, ax = _figure(2.8)
-    ax.imshow(matrix.values, cmap="Blues", aspect="auto")
-    ax.set_xticks(range(matrix.shape[1]), ds.periods.set_index("period_id")["title"][matrix.columns], rotation=20,
-                  ha="right", fontsize=8)
-    ax.set_yticks(range(matrix.shape[0]), matrix.index, fontsize=8)
-    for (i, j), value in np.ndenumerate(matrix.values):
-        ax.text(j, i, str(value), ha="center", va="center", fontsize=8,
-                color="white" if value > matrix.values.max() / 2 else "black")
-    ax.grid(False)
+    frame = matrix.set_axis(ds.periods.set_index("period_id")["title"][matrix.columns], axis=1)
+    sns.heatmap(frame, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8})
+    ax.set_xlabel("period")
+    ax.set_ylabel("document")
+    ax.tick_params(labelsize=8)
+    ax.set_xticklabels(ax.get_xticklabels(), rotation=20, ha="right")
+    _title(fig, title)
+    return fig
+
+
+def confusion_heatmap(table, title, xlabel, ylabel):
+    """A confusion table of two codings (counts of events), first coding in rows."""
+    fig, ax = _figure(0.35 * len(table) + 1.6)
+    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8},
+                linewidths=0.5, linecolor="white")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(labelsize=8)
     _title(fig, title)
     return fig

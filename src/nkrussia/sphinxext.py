@@ -1,8 +1,35 @@
 """A small Sphinx extension for the book's HTML build.
 
-sphinx-thebe registers its inline configuration script twice under jupyter-book 1.x, which makes
-every page log "Identifier 'THEBE_JS_URL' has already been declared"; drop the repeated scripts.
+- The `evidence` role ties a sentence to citation ids: {evidence}`c012,c013` renders as links to
+  those citations on the Evidence page, where each quote stands with its document and line. The
+  links are ordinary Sphinx references to the labels `ev-c012`..., so an unknown id is an
+  "undefined label" warning, which the build (-W) turns into an error.
+- sphinx-thebe registers its inline configuration script twice under jupyter-book 1.x, which makes
+  every page log "Identifier 'THEBE_JS_URL' has already been declared"; drop the repeated scripts.
 """
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxRole
+
+
+def evidence_label(citation_id):
+    return f"ev-{citation_id.strip().lower()}"
+
+
+class EvidenceRole(SphinxRole):
+    def run(self):
+        ids = [i.strip() for i in self.text.split(",") if i.strip()]
+        group = nodes.inline(classes=["evidence"])
+        group += nodes.Text("[")
+        for n, cid in enumerate(ids):
+            if n:
+                group += nodes.Text(", ")
+            ref = addnodes.pending_xref("", nodes.inline(text=cid), refdomain="std", reftype="ref",
+                                        reftarget=evidence_label(cid), refexplicit=True, refwarn=True,
+                                        refdoc=self.env.docname)
+            group += ref
+        group += nodes.Text("]")
+        return [group], []
 
 
 def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
@@ -16,5 +43,6 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.add_role("evidence", EvidenceRole())
     app.connect("html-page-context", _drop_repeated_scripts, priority=100)  # before any handler that returns a template and ends the event
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -55,37 +55,70 @@ def event_table(ds, events):
     return Markdown(markdown_table(["Date", "Event", "Category", "Tone", "Sources"], rows) + "\n\n" + _footnotes(used))
 
 
-def _value(q):
+def quantity_value(q, about=True):
+    """A figure as the source states it: '26,000', 'about 600', or its order of magnitude ('thousands')."""
     if pd.notna(q.value):
         text = f"{q.value:,.0f}" if float(q.value).is_integer() else f"{q.value:,}"
-        return ("about " if q.approximate else "") + text
+        return ("about " if q.approximate and about else "") + text
     return q.magnitude
 
 
+
 def quantity_table(ds, quantities):
-    """Every figure with its unit, whom the source attributes it to, and its citation."""
+    """Every figure with its unit, the origin the source attributes it to, and its citation."""
     names = ds.actors.set_index("actor_id")["name_en"]
     used, of = _cited(ds, "quantity_id", quantities["quantity_id"])
     rows = []
     for q in quantities.itertuples():
-        who = "; ".join(names[a] for a in str(q.attributed_to).split(";")) if pd.notna(q.attributed_to) else "the source itself"
-        rows.append([escape(q.measure), escape(_value(q)), escape(q.unit), escape(who),
-                     _cite(of(q.quantity_id))])
+        cited = of(q.quantity_id)
+        origin = cited["origin"].dropna()
+        who = "; ".join(names[a] for o in origin for a in o.split(";")) or "the source itself"
+        if (cited["origin_basis"] == "inferred").any():
+            who += " (inferred: same figure and wording as another report that names it)"
+        rows.append([escape(q.measure), escape(quantity_value(q)), escape(q.unit), escape(who), _cite(cited)])
     return Markdown(markdown_table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows) + "\n\n" + _footnotes(used))
 
 
-def disagreement_box(disagreements, title="Where the sources disagree"):
-    """An admonition listing each disagreement with both quotes; nothing when there is none."""
+RELATIONS = {"contradiction": "Contradiction (both cannot be true)", "precision": "Difference of precision",
+             "complementary": "Complementary statements"}
+
+
+def disagreement_box(disagreements, title="How the sources differ"):
+    """An admonition listing each recorded difference, grouped by relation, with both quotes and the
+    account the book follows; nothing when there is none."""
     if disagreements.empty:
         return Markdown("")
     items = []
-    for d in disagreements.itertuples():
-        items.append(
-            f"- **{escape(d.subject)}** ({escape(d.kind)}). {escape(d.description)}\n"
-            f"  - {{cite:t}}`{d.source_a}`, {escape(d.locator_a)}: «\u00a0{escape(d.quote_a)}\u00a0»\n"
-            f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: «\u00a0{escape(d.quote_b)}\u00a0»")
+    for relation, label in RELATIONS.items():
+        for d in disagreements[disagreements["relation"] == relation].itertuples():
+            items.append(
+                f"- **{escape(d.subject)}** ({escape(label)}). {escape(d.description)} *The book:* {escape(d.resolution)}\n"
+                f"  - {{cite:t}}`{d.source_a}`, {escape(d.locator_a)}: «\u00a0{escape(d.quote_a)}\u00a0»\n"
+                f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: «\u00a0{escape(d.quote_b)}\u00a0»")
     body = "\n".join(items)
     return Markdown(f"````{{admonition}} {escape(title)}\n:class: warning\n\n{body}\n````")
+
+
+def evidence_list(ds):
+    """Every citation under its own label (ev-cNNN), grouped by what it supports, so that the
+    {evidence} role can link to the quote."""
+    names = ds.actors.set_index("actor_id")["name_en"]
+    what = {"event_id": ds.events.set_index("event_id")["title"],
+            "quantity_id": ds.quantities.set_index("quantity_id")["measure"],
+            "assessment_id": ds.assessments.set_index("assessment_id")["subject"]}
+    kinds = {"event_id": "event", "quantity_id": "figure", "assessment_id": "source assessment"}
+    parts = []
+    for c in ds.citations.sort_values("citation_id").itertuples():
+        column = next(k for k in what if isinstance(getattr(c, k), str))
+        key = getattr(c, column)
+        origin = ""
+        if isinstance(c.origin, str):
+            origin = " Attributed to " + "; ".join(names[a] for a in c.origin.split(";")) + (
+                " (inferred)" if c.origin_basis == "inferred" else "") + "."
+        parts.append(f"({'ev-' + c.citation_id.lower()})=\n**{escape(c.citation_id)}** · {kinds[column]}: "
+                     f"{escape(what[column][key])} · {{cite:t}}`{c.source_id}`, {escape(c.locator)}: "
+                     f"«\u00a0{escape(c.quote)}\u00a0»{escape(origin)}")
+    return Markdown("\n\n".join(parts))
 
 
 def source_table(ds):

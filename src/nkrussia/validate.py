@@ -167,7 +167,8 @@ class _Rules:
                   "a domestic event is context (rules C2, S3)")
         self.flag("events", ev["date_end"].notna() != ev["span"].notna(), "span", "span-kind",
                   "give span (duration or window) exactly when date_end is given (rule D3)")
-        example = anchors["example_event_id"].map(ev.set_index("event_id")["intensity"])
+        coded = ev.drop_duplicates("event_id").set_index("event_id")["intensity"]
+        example = anchors["example_event_id"].map(coded)
         self.flag("intensity_anchors", example.notna() & (example != anchors["level"]), "example_event_id",
                   "anchor-example", "the worked example is not coded at this level")
 

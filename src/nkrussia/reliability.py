@@ -1,0 +1,79 @@
+"""Inter-coder reliability of the blind second coding, before reconciliation.
+
+Cohen's kappa comes from scikit-learn, Krippendorff's alpha from the `krippendorff` package.
+"""
+import krippendorff
+import numpy as np
+import pandas as pd
+from sklearn.metrics import cohen_kappa_score
+
+NOMINAL = ["category", "scope", "tone"]
+TARGETS = {"kappa": 0.95, "alpha": 0.93, "within_one": 0.85}
+
+
+def paired(ds):
+    """One row per event: the first coding (suffix _1) beside the blind second coding (suffix _2)."""
+    return ds.coding_first.merge(ds.coding_second, on="event_id", suffixes=("_1", "_2"), validate="one_to_one")
+
+
+def kappa(first, second):
+    """Cohen's kappa, or None when it is undefined (both coders used a single and the same value)."""
+    if pd.Series(list(first) + list(second)).nunique() < 2:
+        return None
+    return float(cohen_kappa_score(first.astype(str), second.astype(str)))
+
+
+def summary(ds):
+    """Per field: units, percent agreement, the coefficient and its target."""
+    pairs = paired(ds)
+    rows = []
+    for field in NOMINAL:
+        a, b = pairs[f"{field}_1"].astype(str), pairs[f"{field}_2"].astype(str)
+        rows.append({"field": field, "events": len(pairs), "agreement": float((a == b).mean()),
+                     "coefficient": "Cohen's κ", "value": kappa(a, b), "target": TARGETS["kappa"]})
+    a, b = pairs["intensity_1"].astype(float), pairs["intensity_2"].astype(float)
+    alpha = krippendorff.alpha(reliability_data=np.vstack([a, b]), level_of_measurement="interval")
+    rows.append({"field": "intensity", "events": len(pairs), "agreement": float((a == b).mean()),
+                 "coefficient": "Krippendorff's α (interval)", "value": float(alpha), "target": TARGETS["alpha"]})
+    table = pd.DataFrame(rows)
+    table["met"] = [v is not None and v >= t for v, t in zip(table["value"], table["target"])]
+    return table
+
+
+def intensity_spread(ds):
+    """Mean absolute difference of intensity and the share of events within one point."""
+    pairs = paired(ds)
+    diff = (pairs["intensity_1"].astype(float) - pairs["intensity_2"].astype(float)).abs()
+    return {"mean_abs_diff": float(diff.mean()), "within_one": float((diff <= 1).mean()),
+            "within_one_target": TARGETS["within_one"]}
+
+
+def confusion(ds, field="category"):
+    """Counts of events by first code (rows) and second code (columns), over the codes either used."""
+    pairs = paired(ds)
+    codes = [c for c in (list(ds.categories["category_id"]) if field == "category" else
+                         sorted(set(pairs[f"{field}_1"].astype(str)) | set(pairs[f"{field}_2"].astype(str))))
+             if c in set(pairs[f"{field}_1"].astype(str)) | set(pairs[f"{field}_2"].astype(str))]
+    table = pd.crosstab(pairs[f"{field}_1"].astype(str), pairs[f"{field}_2"].astype(str))
+    return table.reindex(index=codes, columns=codes, fill_value=0)
+
+
+def disagreements(ds):
+    """Every (event, field) where the codings differ, with the final code and how it was resolved."""
+    pairs = paired(ds)
+    rows = []
+    for field in NOMINAL + ["intensity"]:
+        differ = pairs[pairs[f"{field}_1"].astype(str) != pairs[f"{field}_2"].astype(str)]
+        rows += [{"event_id": r.event_id, "field": field, "first": str(getattr(r, f"{field}_1")),
+                  "second": str(getattr(r, f"{field}_2"))} for r in differ.itertuples()]
+    frame = pd.DataFrame(rows, columns=["event_id", "field", "first", "second"])
+    log = ds.reconciliation[["event_id", "field", "final", "resolution"]]
+    return frame.merge(log, on=["event_id", "field"], how="left")
+
+
+def reconciled(ds):
+    """The first coding with the reconciliation log applied: what events.csv must hold."""
+    codes = ds.coding_first.set_index("event_id").astype(str)
+    for r in ds.reconciliation.itertuples():
+        codes.loc[r.event_id, r.field] = str(r.final)
+    return codes
