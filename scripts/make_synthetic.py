@@ -71,16 +71,27 @@ def main(argv=None):
     spans = rng.random(n) < 0.1
     end_year = np.minimum(day.year + rng.integers(1, 5, n), 2025)
     date_end = np.where(spans & (precision == "year"), end_year.astype(str), "")
-    tone = rng.choice(["cooperation", "friction", "neutral"], n, p=[0.7, 0.2, 0.1])
-    magnitude = rng.integers(1, 11, n)
-    intensity = np.where(tone == "cooperation", magnitude, np.where(tone == "friction", -magnitude, 0))
+    anchors = pd.read_csv(ROOT / "data" / "intensity_anchors.csv")
+    levels = anchors["level"].to_numpy()
+    category = rng.choice(categories, n)
+    scope = np.where(category == "domestic", "context",
+                     rng.choice(["bilateral", "multilateral", "context"], n, p=[0.75, 0.05, 0.2]))
+    intensity = np.where(scope == "context", 0, rng.choice(levels, n))  # codebook rules I1, T2
+    tone = np.where(intensity > 0, "cooperation", np.where(intensity < 0, "friction", "neutral"))  # rule T3
     event_ids = np.char.add("e", np.arange(n).astype(str))
     pd.DataFrame({
-        "event_id": event_ids, "date": date, "date_end": date_end, "date_note": "",
-        "category": rng.choice(categories, n), "tone": tone, "intensity": intensity,
-        "scope": rng.choice(["bilateral", "context"], n, p=[0.8, 0.2]), "place": "",
+        "event_id": event_ids, "date": date, "date_end": date_end,
+        "span": np.where(date_end != "", rng.choice(["duration", "window"], n), ""), "date_note": "",
+        "category": category, "tone": tone, "intensity": intensity, "scope": scope, "place": "",
         "title": np.char.add("Synthetic event ", event_ids), "summary": "A generated event for benchmarks.",
     }).to_csv(data / "events.csv", index=False)
+    examples = [event_ids[intensity == level][0] if (intensity == level).any() else "" for level in levels]
+    anchors.assign(example_event_id=examples)[[e != "" for e in examples]].to_csv(data / "intensity_anchors.csv", index=False)
+    pd.DataFrame({"rule_id": ["C1"], "field": ["category"], "order": [1], "rule": ["Code the act."],
+                  "example_event_id": [""], "added_because": ["synthetic"]}).to_csv(data / "codebook_rules.csv", index=False)
+    for name in ["coding_first", "coding_second", "reconciliation", "assessments"]:
+        header = pd.read_csv(ROOT / "data" / f"{name}.csv", nrows=0)
+        header.to_csv(data / f"{name}.csv", index=False)
 
     pairs = rng.integers(0, N_ACTORS, (n, 2))
     pairs[:, 1] = (pairs[:, 0] + 1 + pairs[:, 1] % (N_ACTORS - 1)) % N_ACTORS  # two distinct actors
@@ -91,7 +102,7 @@ def main(argv=None):
     q_ids = np.char.add("q", np.arange(n_q).astype(str))
     pd.DataFrame({"quantity_id": q_ids, "event_id": rng.choice(event_ids, n_q), "measure": "soldiers sent",
                   "value": rng.integers(1, 100_000, n_q), "approximate": "false", "magnitude": "", "unit": "soldiers",
-                  "attributed_to": "", "note": ""}).to_csv(data / "quantities.csv", index=False)
+                  "note": ""}).to_csv(data / "quantities.csv", index=False)
 
     per_event = rng.choice([1, 2], n, p=[0.6, 0.4])
     cited_events = np.repeat(event_ids, per_event)
@@ -102,14 +113,16 @@ def main(argv=None):
     quote = [texts[files[s]][l - 1] for s, l in zip(src, line)]
     pd.DataFrame({"citation_id": np.char.add("c", np.arange(m).astype(str)),
                   "event_id": np.concatenate([cited_events, np.full(n_q, "")]),
-                  "quantity_id": np.concatenate([np.full(len(cited_events), ""), q_ids]),
+                  "quantity_id": np.concatenate([np.full(len(cited_events), ""), q_ids]), "assessment_id": "",
                   "source_id": np.array(source_ids)[src], "locator": np.char.add("line ", line.astype(str)),
-                  "quote": quote}).to_csv(data / "citations.csv", index=False)
+                  "quote": quote, "origin": "", "origin_basis": "", "note": ""}).to_csv(data / "citations.csv", index=False)
 
-    pd.DataFrame({"disagreement_id": ["synthetic-1"], "kind": ["date"], "subject": ["A generated disagreement"],
+    pd.DataFrame({"disagreement_id": ["synthetic-1"], "kind": ["date"], "relation": ["contradiction"],
+                  "subject": ["A generated disagreement"],
                   "event_id": [event_ids[0]], "source_a": [source_ids[0]], "locator_a": ["line 1"],
                   "quote_a": [texts[files[0]][0]], "source_b": [source_ids[1]], "locator_b": ["line 1"],
-                  "quote_b": [texts[files[1]][0]], "description": ["Generated."]}).to_csv(data / "disagreements.csv",
+                  "quote_b": [texts[files[1]][0]], "description": ["Generated."],
+                  "resolution": ["Generated."]}).to_csv(data / "disagreements.csv",
                                                                                           index=False)
     pd.DataFrame(columns=["source_id", "line", "expression", "reason"]).to_csv(data / "uncovered.csv", index=False)
     print(json.dumps({"events": n, "citations": m, "quantities": n_q, "out": str(args.out)}))

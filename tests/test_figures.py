@@ -1,6 +1,7 @@
 import io
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 
 from nkrussia import analysis, figures
@@ -36,3 +37,55 @@ def test_synthesis_figures_render():
                 figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t"),
                 figures.source_heatmap(analysis.source_period_matrix(s.ds), s.ds, "t")]:
         assert png(fig).startswith(b"\x89PNG")
+
+
+PERIODS = ["korean-war", "cold-war", "rupture", "putin-revival", "debt-relief", "alliance"]
+
+
+@pytest.mark.parametrize("period_id", PERIODS)
+def test_a_period_timeline_shows_the_period_window_only(period_id):
+    import matplotlib.dates as mdates
+    chapter = PeriodChapter(period_id)
+    fig = figures.timeline(chapter.ds, chapter.shown, "t", chapter.window)
+    left, right = (mdates.num2date(x).replace(tzinfo=None) for x in fig.axes[0].get_xlim())
+    first, last = chapter.window
+    margin = (last - first) * 0.02
+    plt.close(fig)
+    assert first - margin <= left <= first and last <= right <= last + margin
+
+
+@pytest.mark.parametrize("period_id", PERIODS)
+def test_no_axis_of_a_quantity_chart_mixes_units(period_id):
+    chapter = PeriodChapter(period_id)
+    numeric = chapter.quantities.dropna(subset=["value"])
+    if numeric.empty:
+        pytest.skip("no figure stated as a number in this period")
+    fig = figures.quantities(chapter.ds, chapter.quantities, "t")
+    units = list(dict.fromkeys(numeric["unit"]))
+    axes_units = [ax.get_xlabel().split(" (")[0] for ax in fig.axes]
+    bars = [len(ax.patches) for ax in fig.axes]
+    plt.close(fig)
+    assert axes_units == units  # one axis per unit, labelled with it
+    assert bars == [int((numeric["unit"] == u).sum()) for u in units]
+
+
+def test_the_index_alt_text_states_what_the_plotted_series_shows():
+    s = Synthesis()
+    fig = figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t", s.index_second)
+    line = next(l for l in fig.axes[0].get_lines() if l.get_label() in ("index", "first coding"))
+    plotted = pd.Series(line.get_ydata(), index=s.index.index).dropna()
+    plt.close(fig)
+    alt = s.index_alt()
+    assert f"{plotted.min():+.1f} ({int(plotted.idxmin())})" in alt
+    assert f"{plotted.max():+.1f} ({int(plotted.idxmax())})" in alt
+    for year in s.turning["year"]:
+        assert str(year) in alt.split("Turning points circled in:")[1]
+    assert f"for the {len(plotted)} years" in alt
+
+
+def test_period_alt_text_counts_what_the_timeline_draws():
+    chapter = PeriodChapter("cold-war")
+    alt = chapter.timeline_alt()
+    assert f"the {len(chapter.shown)} events active" in alt
+    before = int((chapter.shown["start"] < chapter.window[0]).sum())
+    assert f"{before} began before 1954" in alt

@@ -1,0 +1,63 @@
+"""The blind second coding is frozen, the reconciled codes are what events.csv holds, and every
+reliability figure in the book is computed and glued."""
+import hashlib
+
+import nbformat
+import pandas as pd
+
+from nkrussia import DATA_DIR, ROOT, reliability
+from nkrussia.chapter import Method
+
+CODES = ["category", "scope", "tone", "intensity"]
+
+
+def resource(ds, name):
+    return next(r for r in ds.descriptor["resources"] if r["name"] == name)
+
+
+def test_the_second_coding_has_not_changed_since_its_commit(ds):
+    recorded = resource(ds, "coding_second")["sha256"]
+    assert hashlib.sha256((DATA_DIR / "coding_second.csv").read_bytes()).hexdigest() == recorded
+
+
+def test_the_protocol_says_who_coded_what_they_saw_when_and_with_which_codebook(ds):
+    protocol = resource(ds, "coding_second")["protocol"]
+    assert {"coder", "saw", "did_not_see", "date", "codebook_version", "brief"} <= set(protocol)
+    assert protocol["codebook_version"] == ds.descriptor["codebook_version"]
+    assert (ROOT / protocol["brief"]).is_file()
+
+
+def test_every_event_was_coded_twice(ds):
+    assert set(ds.coding_first["event_id"]) == set(ds.coding_second["event_id"]) == set(ds.events["event_id"])
+
+
+def test_events_hold_the_first_coding_with_the_reconciliation_applied(ds):
+    expected = reliability.reconciled(ds)[CODES]
+    actual = ds.events.set_index("event_id")[CODES].astype(str).loc[expected.index]
+    assert (actual == expected).all().all()
+
+
+def test_every_difference_between_the_codings_is_logged_and_resolved(ds):
+    differences = reliability.disagreements(ds)
+    assert differences["final"].notna().all() and differences["resolution"].notna().all()
+    logged = set(zip(ds.reconciliation["event_id"], ds.reconciliation["field"]))
+    assert logged == set(zip(differences["event_id"], differences["field"]))
+
+
+def test_kappa_and_alpha_come_from_the_libraries_and_are_glued(ds):
+    from sklearn.metrics import cohen_kappa_score
+    pairs = reliability.paired(ds)
+    summary = reliability.summary(ds).set_index("field")
+    assert summary.loc["tone", "value"] == cohen_kappa_score(pairs["tone_1"], pairs["tone_2"])
+    counts = Method().counts()
+    for field in ["category", "scope", "tone", "intensity"]:
+        assert counts[f"coef_{field}"] == f"{summary.loc[field, 'value']:.2f}"
+    prose = " ".join(c.source for c in nbformat.read(ROOT / "chapters" / "reliability.ipynb", as_version=4).cells
+                     if c.cell_type == "markdown")
+    for key in ["coef_category", "coef_scope", "coef_tone", "coef_intensity", "within_one", "agree_category"]:
+        assert f"{{glue:text}}`{key}`" in prose
+
+
+def test_kappa_is_undefined_rather_than_nan_when_a_single_value_is_used():
+    same = pd.Series(["neutral"] * 4)
+    assert reliability.kappa(same, same) is None
