@@ -421,7 +421,10 @@ class Method(Book):
     """The codebook rendered from the data, and the reliability of the blind second coding."""
 
     def codebook(self):
-        return Markdown(codebook.markdown(self.ds, escape=tables.escape, heading="###"))
+        changes = self.ds.descriptor.get("codebook_changes", {})
+        history = "\n".join(f"- **{tables.escape(v)}.** {tables.escape(t)}" for v, t in changes.items())
+        return Markdown(codebook.markdown(self.ds, escape=tables.escape, heading="###")
+                        + ("\n\n### Changes\n\n" + history if history else ""))
 
     def counts(self):
         ds = self.ds
@@ -435,6 +438,11 @@ class Method(Book):
             out[f"coef_{field}"] = "undefined" if row["value"] is None else f"{row['value']:.2f}"
             out[f"target_{field}"] = f"{row['target']:.2f}"
             out[f"met_{field}"] = "met" if row["met"] else "missed"
+        rest = reliability.summary(ds, exclude=reliability.examples(ds)).set_index("field")
+        out["n_examples"] = len(reliability.examples(ds))
+        out["n_without_examples"] = int(rest["events"].iloc[0])
+        for field, row in rest.iterrows():
+            out[f"coef_{field}_without_examples"] = "undefined" if row["value"] is None else f"{row['value']:.2f}"
         out.update({"intensity_mad": f"{spread['mean_abs_diff']:.2f}", "within_one": f"{spread['within_one']:.0%}",
                     "within_one_target": f"{spread['within_one_target']:.0%}",
                     "within_one_met": "met" if spread["within_one"] >= spread["within_one_target"] else "missed",
@@ -442,10 +450,13 @@ class Method(Book):
                     "n_events_changed": reliability.disagreements(ds).pipe(
                         lambda d: d[d["final"] != d["first"]]["event_id"].nunique()),
                     "n_codes_changed": int((reliability.disagreements(ds).pipe(lambda d: d["final"] != d["first"])).sum()),
-                    "second_coder": next(r for r in ds.descriptor["resources"]
-                                         if r["name"] == "coding_second").get("protocol", {}).get("coder", ""),
+                    "second_coder": self.protocol().get("coder", ""),
+                    "coding_codebook_version": self.protocol().get("codebook_version", ""),
                     })
         return out
+
+    def protocol(self):
+        return next(r for r in self.ds.descriptor["resources"] if r["name"] == "coding_second").get("protocol", {})
 
     def glue(self):
         glue_values(self.counts())

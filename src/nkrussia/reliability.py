@@ -23,9 +23,21 @@ def kappa(first, second):
     return float(cohen_kappa_score(first.astype(str), second.astype(str)))
 
 
-def summary(ds):
-    """Per field: units, percent agreement, the coefficient and its target."""
+AFTER_CODING = "v2 second coding"  # how codebook_rules.added_because marks rules written after the second coding
+
+
+def examples(ds):
+    """Events the codebook showed the second coder as worked examples: agreement on them is built in.
+    Rules added after the second coding do not count."""
+    rules = ds.codebook_rules[~ds.codebook_rules["added_because"].str.startswith(AFTER_CODING)]
+    return set(rules["example_event_id"].dropna()) | set(ds.intensity_anchors["example_event_id"])
+
+
+def summary(ds, exclude=()):
+    """Per field: units, percent agreement, the coefficient and its target (optionally leaving some
+    events out, such as the codebook's worked examples)."""
     pairs = paired(ds)
+    pairs = pairs[~pairs["event_id"].isin(set(exclude))]
     rows = []
     for field in NOMINAL:
         a, b = pairs[f"{field}_1"].astype(str), pairs[f"{field}_2"].astype(str)
