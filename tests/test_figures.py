@@ -71,8 +71,8 @@ def test_no_axis_of_a_quantity_chart_mixes_units(period_id):
 
 def test_the_index_alt_text_states_what_the_plotted_series_shows():
     s = Synthesis()
-    fig = figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t", s.index_second)
-    line = next(l for l in fig.axes[0].get_lines() if l.get_label() in ("index", "first coding"))
+    fig = figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t", (s.index_first, s.index_second))
+    line = next(l for l in fig.axes[0].get_lines() if l.get_label() == "index")
     plotted = pd.Series(line.get_ydata(), index=s.index.index).dropna()
     plt.close(fig)
     alt = s.index_alt()

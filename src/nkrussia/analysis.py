@@ -108,10 +108,11 @@ def turning_points(index, threshold=THRESHOLD):
     return pd.DataFrame({"year": points.index, "index": points.values, "previous": known.shift()[points.index].values})
 
 
-def sensitivity(events, years, second=None, thresholds=(THRESHOLD - 1, THRESHOLD, THRESHOLD + 1)):
-    """Turning-point years of the index under each variant, threshold and (given `second`, the events
-    recoded by the second coder) coding: one row per combination."""
-    codings = {"first coding": events} if second is None else {"first coding": events, "second coding": second}
+def sensitivity(events, years, first=None, second=None, thresholds=(THRESHOLD - 1, THRESHOLD, THRESHOLD + 1)):
+    """Turning-point years of the index under each variant, threshold and coding (the reconciled events
+    and, when given, the first and second codings before reconciliation): one row per combination."""
+    codings = {"reconciled": events, "first coding": first, "second coding": second}
+    codings = {name: ev for name, ev in codings.items() if ev is not None}
     rows = []
     for coding, ev in codings.items():
         for variant in INDEX_VARIANTS:

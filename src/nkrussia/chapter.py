@@ -72,6 +72,7 @@ class Book:
         ds = self.ds
         d = ds.disagreements
         return {"n_sources": len(ds.sources), "n_events": len(ds.events), "n_citations": len(ds.citations),
+                "n_event_citations": int(ds.citations["event_id"].notna().sum()),
                 "n_quantities": len(ds.quantities), "n_assessments": len(ds.assessments),
                 "n_contradictions": int((d["relation"] == "contradiction").sum()), "n_differences": len(d),
                 "n_actors": len(ds.actors), "n_periods": len(ds.periods), "n_categories": len(ds.categories),
@@ -196,7 +197,10 @@ class Synthesis(Book):
         self.sources = analysis.sources_per_year(ds, self.years)
         self.index = analysis.tone_index(ds.events, self.years)
         self.turning = analysis.turning_points(self.index)
+        # the two codings before reconciliation, to show how far a reading depends on who coded
+        self.first = recoded(ds, ds.coding_first) if len(ds.coding_second) else None
         self.second = recoded(ds, ds.coding_second) if len(ds.coding_second) else None
+        self.index_first = analysis.tone_index(self.first, self.years) if self.first is not None else None
         self.index_second = analysis.tone_index(self.second, self.years) if self.second is not None else None
 
     def counts(self):
@@ -229,13 +233,13 @@ class Synthesis(Book):
             "turning_year_range_max": int(sens["turning_points"].max()) if len(sens) else 0,
         }
         if self.index_second is not None:
-            gap = (self.index - self.index_second).abs().dropna()
-            out.update({"index_gap_max": f"{gap.max():.1f}", "index_gap_max_year": int(gap.idxmax()),
-                        "index_gap_mean": f"{gap.mean():.2f}"})
+            gap = (self.index_first - self.index_second).abs().dropna()
+            out.update({"index_gap_max": f"{gap.max():.2f}", "index_gap_max_year": int(gap.idxmax()),
+                        "index_gap_mean": f"{gap.mean():.2f}", "index_gap_years": int((gap > 0).sum())})
         return out
 
     def sensitivity(self):
-        return analysis.sensitivity(self.ds.events, self.years, self.second)
+        return analysis.sensitivity(self.ds.events, self.years, self.first, self.second)
 
     def index_alt(self):
         known = self.index.dropna()
@@ -244,8 +248,9 @@ class Synthesis(Book):
                 f"Below zero in: {_year_ranges(known[known < 0].index) or 'no year'}. "
                 f"Turning points circled in: {', '.join(map(str, self.turning['year'])) or 'none'}.")
         if self.index_second is not None:
-            gap = (self.index - self.index_second).abs().dropna()
-            text += f" The second coding's line differs by at most {gap.max():.1f} points ({int(gap.idxmax())})."
+            gap = (self.index_first - self.index_second).abs().dropna()
+            text += (f" Before reconciliation the two codings differ by at most {gap.max():.2f} points "
+                     f"({int(gap.idxmax())}), in {int((gap > 0).sum())} year(s).")
         return text
 
     def glue(self):
@@ -254,10 +259,12 @@ class Synthesis(Book):
         glue_figure("fig_overview", figures.overview_timeline(ds, f"All events, {self.years[0]}–{self.years[-1]}, by category"))
         glue_figure("fig_per_year", figures.per_year_with_sources(self.per_year, self.sources,
                                                                   "Events per year, and documents covering each year"))
-        glue_figure("fig_category_mix", figures.category_mix(ds, "Category mix per period", self.second))
-        glue_figure("fig_quad", figures.quad_balance(ds, "Verbal and material cooperation and conflict per period", self.second))
+        codings = (self.first, self.second) if self.second is not None else None
+        glue_figure("fig_category_mix", figures.category_mix(ds, "Category mix per period", codings))
+        glue_figure("fig_quad", figures.quad_balance(ds, "Verbal and material cooperation and conflict per period", codings))
+        band = (self.index_first, self.index_second) if self.index_second is not None else None
         glue_figure("fig_index", figures.tone_index_chart(self.index, self.turning, ds.periods,
-                                                          "Cooperation-friction index per year", self.index_second))
+                                                          "Cooperation-friction index per year", band))
 
     def figure(self, which):
         ds, years = self.ds, self.years
@@ -281,15 +288,18 @@ class Synthesis(Book):
             shares = analysis.period_shares(ds.events, ds.periods, column)
             names = ds.periods.set_index("period_id")["title"]
             lead = "; ".join(f"{names[p]}: {shares.loc[p].idxmax()} {shares.loc[p].max():.0%}" for p in shares.index)
-            both = " Each period has two bars, first and second coding." if self.second is not None else ""
+            both = (" Each period has two bars, the first and the blind second coding before reconciliation."
+                    if self.second is not None else "")
             return figure_block(f"fig_{which}", f"fig-{which.replace('_', '-')}",
                                 f"100 % bars of the {column.replace('_', ' ')} mix per period; largest share: {lead}.{both}",
                                 f"Share of each {column.replace('_', ' ')} in each period's events, counted by rule D4"
-                                + (", under the first and the blind second coding." if self.second is not None else "."))
+                                + (", under the first and the blind second coding, before reconciliation."
+                                   if self.second is not None else "."))
         if which == "index":
             return figure_block("fig_index", "fig-index", self.index_alt(),
-                                "The cooperation–friction index per year (first coding, with turning points circled"
-                                + ("; dashed: the blind second coding, with the band between them" if self.index_second is not None else "")
+                                "The cooperation–friction index per year (reconciled coding, with turning points circled"
+                                + ("; the shaded band runs between the first and the blind second coding before "
+                                   "reconciliation" if self.index_second is not None else "")
                                 + "). Gaps are years without bilateral events.")
         raise KeyError(which)
 
@@ -342,7 +352,7 @@ class SourceCriticism(Book):
                 "n_self_contradictions": int(((d["source_a"] == d["source_b"]) & (d["relation"] == "contradiction")).sum()),
                 "n_precision": int(relation.get("precision", 0)), "n_complementary": int(relation.get("complementary", 0)),
                 "n_echo_citations": len(echoed),
-                "n_attributed": int(ds.citations["origin"].notna().sum()),
+                "n_attributed": int((ds.citations["origin_basis"] == "stated").sum()),
                 "n_inferred_dates": int(ds.events["date_note"].notna().sum()),
                 **self._figure_origins(),
                 "n_windows": int((ds.events["span"] == "window").sum())}
@@ -366,7 +376,8 @@ class SourceCriticism(Book):
     def coverage_figure(self):
         matrix = analysis.source_period_matrix(self.ds)
         names = self.ds.periods.set_index("period_id")["title"]
-        best = "; ".join(f"{names[p]}: {matrix[p].idxmax()} ({matrix[p].max()})" for p in matrix.columns)
+        best = "; ".join(f"{names[p]}: {' and '.join(matrix.index[matrix[p] == matrix[p].max()])} ({matrix[p].max()})"
+                         for p in matrix.columns)
         return figure_block("fig_coverage", "fig-coverage",
                             f"Heat map of {len(matrix)} documents by {len(matrix.columns)} periods with the number of "
                             f"events each supports; the largest per period: {best}.",

@@ -171,10 +171,10 @@ QUAD_COLOURS = {"verbal cooperation": "#88CCEE", "material cooperation": "#4477A
                 "material conflict": "#CC3311", "none": "#DDDDDD"}
 
 
-def _shares_per_period(ds, column, colours, labels, title, second=None):
+def _shares_per_period(ds, column, colours, labels, title, codings=None):
     """100 % horizontal bars: the share of each value of `column` in each period's events, counted by
-    rule D4. Given `second` (the events under the second coding), each period gets a second bar."""
-    codings = [("", ds.events)] if second is None else [(" (1st)", ds.events), (" (2nd)", second)]
+    rule D4. Given `codings` (the events under the first and the second coding), two bars per period."""
+    codings = [("", ds.events)] if codings is None else [(" (1st)", codings[0]), (" (2nd)", codings[1])]
     names = ds.periods.set_index("period_id")["title"]
     bars = []
     for period in ds.periods["period_id"]:
@@ -196,28 +196,28 @@ def _shares_per_period(ds, column, colours, labels, title, second=None):
     return fig
 
 
-def category_mix(ds, title, second=None):
+def category_mix(ds, title, codings=None):
     """Share of each category in each period's events, in the book's category colours."""
-    return _shares_per_period(ds, "category", CATEGORY_COLOURS, _labels(ds), title, second)
+    return _shares_per_period(ds, "category", CATEGORY_COLOURS, _labels(ds), title, codings)
 
 
-def quad_balance(ds, title, second=None):
+def quad_balance(ds, title, codings=None):
     """Share of each PLOVER/CAMEO quad class (verbal/material cooperation/conflict) per period."""
-    return _shares_per_period(ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title, second)
+    return _shares_per_period(ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title, codings)
 
 
-def tone_index_chart(index, turning, periods, title, second=None):
-    """The cooperation-friction index per year, with turning points circled; given `second` (the index
-    under the second coding), both lines and the band between them."""
+def tone_index_chart(index, turning, periods, title, band=None):
+    """The cooperation-friction index per year, with turning points circled; given `band` (the index
+    under the first and the second coding before reconciliation), the band between them."""
     fig, ax = _figure(3.4)
     _period_bands(ax, periods, label=False)
     ax.axhline(0, color="#888888", linewidth=0.8)
     mid = [pd.Timestamp(int(y), 7, 1) for y in index.index]
-    if second is not None:
-        ax.fill_between(mid, index.values.astype(float), second.reindex(index.index).values.astype(float),
-                        color="#4477AA", alpha=0.2, linewidth=0, label="between the two codings")
-        ax.plot(mid, second.reindex(index.index).values, "--", color="#228833", linewidth=1, label="second coding")
-    ax.plot(mid, index.values, "-o", color="#4477AA", ms=3, linewidth=1, label="first coding" if second is not None else "index")
+    if band is not None:
+        low, high = (b.reindex(index.index).to_numpy(float) for b in band)
+        ax.fill_between(mid, low, high, color="#EE7733", alpha=0.35, linewidth=1.5, edgecolor="#EE7733",
+                        label="between the first and second coding")
+    ax.plot(mid, index.values, "-o", color="#4477AA", ms=3, linewidth=1, label="index")
     ax.plot([pd.Timestamp(int(y), 7, 1) for y in turning["year"]], turning["index"], "o", ms=9, mfc="none",
             mec="#EE6677", mew=1.5, label="turning point")
     ax.set_ylim(-10, 10)
