@@ -125,11 +125,13 @@ def sensitivity(events, years, first=None, second=None, thresholds=(THRESHOLD - 
 
 
 def source_period_matrix(ds):
-    """Events per source and period (an event cited by a source counts once for it, in its first period)."""
+    """Events each source supports per period, counted by rule D4 (a duration in every period it touches,
+    a window shared across periods)."""
     cited = ds.citations.dropna(subset=["event_id"])[["event_id", "source_id"]].drop_duplicates()
-    cited = cited.merge(ds.events[["event_id", "period_id"]], on="event_id")
-    table = pd.crosstab(cited["source_id"], cited["period_id"])
-    return table.reindex(index=list(ds.sources["source_id"]), columns=list(ds.periods["period_id"]), fill_value=0)
+    weights = period_weights(ds.events, ds.periods).merge(cited, on="event_id")
+    table = weights.pivot_table(index="source_id", columns="period_id", values="weight", aggfunc="sum",
+                                observed=False, fill_value=0.0)
+    return table.reindex(index=list(ds.sources["source_id"]), columns=list(ds.periods["period_id"]), fill_value=0.0)
 
 
 def corroboration(ds):

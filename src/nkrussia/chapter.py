@@ -376,12 +376,13 @@ class SourceCriticism(Book):
     def coverage_figure(self):
         matrix = analysis.source_period_matrix(self.ds)
         names = self.ds.periods.set_index("period_id")["title"]
-        best = "; ".join(f"{names[p]}: {' and '.join(matrix.index[matrix[p] == matrix[p].max()])} ({matrix[p].max()})"
+        best = "; ".join(f"{names[p]}: {' and '.join(matrix.index[matrix[p] == matrix[p].max()])} ({matrix[p].max():.3g})"
                          for p in matrix.columns)
         return figure_block("fig_coverage", "fig-coverage",
                             f"Heat map of {len(matrix)} documents by {len(matrix.columns)} periods with the number of "
                             f"events each supports; the largest per period: {best}.",
-                            "Events each document supports in each period (an event counts in the period it starts in).")
+                            "Events each document supports in each period, counted by rule D4: an event that lasted "
+                            "into several periods counts in each.")
 
     def origin_table(self):
         """Events reported by two or more documents, with their documents and independent origins."""

@@ -233,8 +233,9 @@ def source_heatmap(matrix, ds, title):
     """Events each document supports in each period."""
     fig, ax = _figure(2.8)
     frame = matrix.set_axis(ds.periods.set_index("period_id")["title"][matrix.columns], axis=1)
-    sns.heatmap(frame, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8})
-    ax.set_xlabel("period")
+    sns.heatmap(frame, annot=frame.map(lambda v: f"{v:.3g}"), fmt="", cmap="Blues", cbar=False, ax=ax,
+                annot_kws={"fontsize": 8})
+    ax.set_xlabel("period (events counted by rule D4)")
     ax.set_ylabel("document")
     ax.tick_params(labelsize=8)
     ax.set_xticklabels(ax.get_xticklabels(), rotation=20, ha="right")
