@@ -22,10 +22,17 @@ ALLOWED = [
 ]
 
 
+COUNT_WORDS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\s+(?:(?:1[89]|20)\d\d\s+)?"
+    r"(?:documents?|sources?|events?|citations?|figures?|periods?|reports?|chapters?|codes?|categories|rules?|"
+    r"actors?|quotes?|years?|points?|disagreements?|contradictions?)\b", re.I)
+
+
 def typed_numbers(text):
+    words = [" ".join(w.split()) for w in COUNT_WORDS.findall(re.sub(r"`[^`]*`", " ", text))]
     for pattern in ALLOWED:
         text = re.sub(pattern, " ", text)
-    return re.findall(r"[−+-]?\d+(?:[.,]\d+)*\s*%?", text)
+    return words + re.findall(r"[−+-]?\d+(?:[.,]\d+)*\s*%?", text)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -39,3 +46,5 @@ def test_markdown_cells_type_no_numbers(path):
 def test_the_scanner_catches_typed_counts_and_spares_years():
     assert typed_numbers("The sources give 26,000 soldiers and 90 % of the debt") == ["26,000 ", "90 %"]
     assert typed_numbers("In 1961, the 1980s and 2019-04-25; see {glue:text}`n_events` and Figure 3.") == []
+    assert typed_numbers("Two of the events; the five documents; the two 2025 reports; three points.") == [
+        "five documents", "two 2025 reports", "three points"]
