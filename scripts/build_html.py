@@ -29,6 +29,7 @@ def stage(executed, staging):
     for name in BOOK_FILES:
         shutil.copy2(ROOT / name, staging / name)
     shutil.copytree(ROOT / "chapters", staging / "chapters", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "_static", staging / "_static")  # the book's CSS, picked up by jupyter-book
     shutil.copytree(ROOT / "data", staging / "data")  # for the data appendix's download links
     missing = []
     for notebook in toc_chapters():
