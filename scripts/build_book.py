@@ -87,7 +87,8 @@ def main(argv=None):
         print(f"Not published: the chapters did not all execute; the previous book in {args.build / 'html'} is "
               "unchanged.", file=sys.stderr)
         return status
-    status = build_html.main(["--executed", str(executed), "--html", str(args.build / "html")])
+    status = build_html.main(["--executed", str(executed), "--html", str(args.build / "html"),
+                              "--data-dir", str(args.data_dir)])
     print(f"Book built in {time.perf_counter() - start:.1f} s (after start-up).")
     return status
 

@@ -21,8 +21,9 @@ from run_chapters import ROOT, toc_chapters  # noqa: E402
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 
 
-def stage(executed, staging):
-    """Copy the book's sources into `staging`, with each notebook replaced by its executed copy."""
+def stage(executed, staging, data_dir=ROOT / "data"):
+    """Copy the book's sources into `staging`, with each notebook replaced by its executed copy and the
+    data package the chapters were computed from (for the data appendix's download links)."""
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
@@ -30,7 +31,7 @@ def stage(executed, staging):
         shutil.copy2(ROOT / name, staging / name)
     shutil.copytree(ROOT / "chapters", staging / "chapters", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
     shutil.copytree(ROOT / "_static", staging / "_static")  # the book's CSS, picked up by jupyter-book
-    shutil.copytree(ROOT / "data", staging / "data")  # for the data appendix's download links
+    shutil.copytree(data_dir, staging / "data")
     missing = []
     for notebook in toc_chapters():
         source = Path(executed) / notebook
@@ -101,10 +102,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="the data the chapters were executed with")
     args = parser.parse_args(argv)
     build = args.html.parent
     staging = build / "book"
-    stage(args.executed, staging)
+    stage(args.executed, staging, args.data_dir)
     digest = sources_hash(staging)
     stamp = args.html / ".source-hash"
     if stamp.is_file() and stamp.read_text() == digest:

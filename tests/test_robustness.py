@@ -138,3 +138,6 @@ def test_text_from_the_dataset_is_escaped_everywhere_it_is_rendered(data_copy, t
         "[x](javascript:alert(1))", "")
     assert 'href="javascript' not in page and "<b>bold</b>" not in page
     assert "**x**" in page and "{cite}`wikipedia-fr`" in page
+    # the data appendix offers for download the data the pages were computed from, not the checkout's
+    [download] = (build / "html" / "_downloads").rglob("events.csv")
+    assert "hostile-event" in download.read_text(encoding="utf-8")
