@@ -53,3 +53,15 @@ def test_chapter_past_its_timeout_is_stopped_and_reported(tmp_path):
     assert result.returncode == 1
     assert "timeout    tests/fixtures/slow.ipynb" in result.stdout
     assert "stopped after 8 s" in result.stderr
+
+
+def test_the_benchmark_is_an_input_of_the_performance_chapter_only(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import run_chapters
+    bench = tmp_path / "bench.json"
+    monkeypatch.setattr(run_chapters, "BENCH", bench)
+    bench.write_text("{}")
+    before = {nb: run_chapters.chapter_hash(nb, "shared") for nb in ["chapters/alliance.ipynb", "chapters/performance.ipynb"]}
+    bench.write_text('{"changed": true}')
+    assert run_chapters.chapter_hash("chapters/alliance.ipynb", "shared") == before["chapters/alliance.ipynb"]
+    assert run_chapters.chapter_hash("chapters/performance.ipynb", "shared") != before["chapters/performance.ipynb"]
