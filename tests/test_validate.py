@@ -178,3 +178,34 @@ def test_vectorised_schema_checks_flag_the_same_cells_as_frictionless(data_copy,
             {"type-error", "constraint-error", "unique-error", "foreign-key"}}
     reference = {(p.file, p.row, p.column) for p in frictionless_problems(data_copy) if p.rule != "primary-key"}
     assert ours == reference and ours
+
+
+def _row_of(data_copy, event_id):
+    return list(pd.read_csv(data_copy / "events.csv")["event_id"]).index(event_id)
+
+
+@pytest.mark.parametrize("event_id, column, value, rule", [
+    ("ballet-pyongyang-2024-03-21", "intensity", "2", "intensity-anchor"),      # I1: not an anchor level
+    ("ballet-pyongyang-2024-03-21", "tone", "neutral", "tone-intensity"),       # T3: neutral must be 0
+    ("korean-war-1950", "tone", "cooperation", "context-neutral"),             # T2: context is neutral
+    ("yoon-elected-2022", "scope", "bilateral", "domestic-context"),           # C2, S3: domestic is context
+    ("korean-war-1950", "span", "", "span-kind"),                              # D3: a span says its kind
+])
+def test_the_mechanical_rules_of_the_codebook_are_enforced(data_copy, event_id, column, value, rule):
+    row = _row_of(data_copy, event_id)
+    data_copy.edit("events", set_cell(row, column, value))
+    found = {(p.file, p.row, p.rule) for p in problems_of(data_copy)}
+    assert ("events.csv", row + 2, rule) in found
+
+
+def test_an_anchor_example_must_be_coded_at_its_level(data_copy):
+    row = _row_of(data_copy, "ballet-pyongyang-2024-03-21")
+    data_copy.edit("events", set_cell(row, "intensity", "5"))
+    found = {(p.file, p.column, p.rule) for p in problems_of(data_copy)}
+    assert ("intensity_anchors.csv", "example_event_id", "anchor-example") in found
+
+
+def test_an_inferred_origin_needs_a_note(data_copy):
+    data_copy.edit("citations", lambda f: f.assign(note=f["note"].where(f["origin_basis"] != "inferred", "")))
+    found = {(p.file, p.column, p.rule) for p in problems_of(data_copy)}
+    assert ("citations.csv", "note", "origin-inferred") in found
