@@ -246,8 +246,8 @@ def source_heatmap(matrix, ds, title):
 def confusion_heatmap(table, title, xlabel, ylabel):
     """A confusion table of two codings (counts of events), first coding in rows."""
     fig, ax = _figure(0.35 * len(table) + 1.6)
-    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8},
-                linewidths=0.5, linecolor="white")
+    sns.heatmap(table, annot=table.map(lambda n: str(n) if n else ""), fmt="", cmap="Blues", cbar=False, ax=ax,
+                annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.tick_params(labelsize=8)
