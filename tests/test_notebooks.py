@@ -35,6 +35,7 @@ def test_chapter_opens_with_its_question_and_has_a_parameters_cell(path):
     assert first.cell_type == "markdown" and first.source.startswith("# ")
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and "data_dir" in params[0].source
+    assert "remove-cell" in params[0].metadata["tags"]  # runs in papermill and JupyterLab, hidden from readers
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
