@@ -117,7 +117,7 @@ def main(argv=None):
     if tmp.exists():
         shutil.rmtree(tmp)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(staging), "--path-output", str(tmp),
-           "--warningiserror", "--keep-going", "--quiet"]
+           "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
     env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())
     try:
         result = subprocess.run(cmd, env=env)
