@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 READY  := $(VENV)/.installed
 
-.PHONY: book test lab validate coverage check-html bench clean
+.PHONY: book test lab validate coverage check-html bench lock clean
 
 $(READY): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ validate: $(READY)
 
 coverage: $(READY)
 	$(PY) -m nkrussia.coverage
+
+# Renew requirements.lock from requirements.in: pinned, with hashes, no registry addresses.
+lock: $(READY)
+	$(PY) -m piptools compile --quiet --allow-unsafe --generate-hashes --no-emit-find-links --no-emit-index-url \
+		--no-emit-trusted-host --strip-extras --output-file=requirements.lock requirements.in
 
 clean:
 	rm -rf _build
