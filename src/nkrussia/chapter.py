@@ -247,11 +247,21 @@ class Synthesis(Book):
                 f"{known.min():+.1f} ({int(known.idxmin())}) and {known.max():+.1f} ({int(known.idxmax())}). "
                 f"Below zero in: {_year_ranges(known[known < 0].index) or 'no year'}. "
                 f"Turning points circled in: {', '.join(map(str, self.turning['year'])) or 'none'}.")
+        outside = self.outside_dated_turning_years()
+        if outside:
+            text += (f" The turning point(s) of {', '.join(map(str, outside))} rest on a date taken from outside the "
+                     "corpus (see the events' date notes).")
         if self.index_second is not None:
             gap = (self.index_first - self.index_second).abs().dropna()
             text += (f" Before reconciliation the two codings differ by at most {gap.max():.2f} points "
                      f"({int(gap.idxmax())}), in {int((gap > 0).sum())} year(s).")
         return text
+
+    def outside_dated_turning_years(self):
+        """Turning years in which a bilateral event starts whose date rests on knowledge from outside the corpus."""
+        ev = self.ds.events[self.ds.events["scope"] == "bilateral"]
+        outside = ev[ev["date_note"].fillna("").str.contains("outside the corpus")]
+        return [int(y) for y in self.turning["year"] if (outside["start"].dt.year == y).any()]
 
     def glue(self):
         glue_values(self.counts())
