@@ -12,7 +12,7 @@ import pandas as pd
 from IPython.display import Image, Markdown
 from myst_nb import glue
 
-from . import DATA_DIR, analysis, codebook, figures, periods, reliability, tables
+from . import DATA_DIR, analysis, codebook, figures, periods, tables
 from .dataset import load
 
 
@@ -442,6 +442,11 @@ class Evidence(Book):
 class Method(Book):
     """The codebook rendered from the data, and the reliability of the blind second coding."""
 
+    def __init__(self, data_dir=DATA_DIR):
+        super().__init__(data_dir)
+        from . import reliability  # scikit-learn and krippendorff: only the method chapters pay for them
+        self.reliability = reliability
+
     def codebook(self):
         changes = self.ds.descriptor.get("codebook_changes", {})
         history = "\n".join(f"- **{tables.escape(v)}.** {tables.escape(t)}" for v, t in changes.items())
@@ -453,28 +458,24 @@ class Method(Book):
         out = {**super().counts(), "n_anchors": len(ds.intensity_anchors), "n_coded_second": len(ds.coding_second)}
         if not len(ds.coding_second):
             return out
-        summ = reliability.summary(ds).set_index("field")
-        spread = reliability.intensity_spread(ds)
-        for field, row in summ.iterrows():
-            out[f"agree_{field}"] = f"{row['agreement']:.0%}"
-            out[f"coef_{field}"] = "undefined" if row["value"] is None else f"{row['value']:.2f}"
-            out[f"target_{field}"] = f"{row['target']:.2f}"
-            out[f"met_{field}"] = "met" if row["met"] else "missed"
-        rest = reliability.summary(ds, exclude=reliability.examples(ds)).set_index("field")
-        out["n_examples"] = len(reliability.examples(ds))
-        out["n_without_examples"] = int(rest["events"].iloc[0])
-        for field, row in rest.iterrows():
-            out[f"coef_{field}_without_examples"] = "undefined" if row["value"] is None else f"{row['value']:.2f}"
+        rel = self.reliability
+        examples = rel.examples(ds)
+        for suffix, summ in [("", rel.summary(ds)), ("_without_examples", rel.summary(ds, exclude=examples))]:
+            for row in summ.itertuples():
+                out[f"coef_{row.field}{suffix}"] = "undefined" if row.value is None else f"{row.value:.2f}"
+                if not suffix:
+                    out.update({f"agree_{row.field}": f"{row.agreement:.0%}", f"target_{row.field}": f"{row.target:.2f}",
+                                f"met_{row.field}": "met" if row.met else "missed"})
+        out.update({"n_examples": len(examples), "n_without_examples": int(summ["events"].iloc[0])})
+        spread = rel.intensity_spread(ds)
+        changed = rel.disagreements(ds).pipe(lambda d: d[d["final"] != d["first"]])
         out.update({"intensity_mad": f"{spread['mean_abs_diff']:.2f}", "within_one": f"{spread['within_one']:.0%}",
                     "within_one_target": f"{spread['within_one_target']:.0%}",
                     "within_one_met": "met" if spread["within_one"] >= spread["within_one_target"] else "missed",
-                    "n_disagreements_coding": len(reliability.disagreements(ds)),
-                    "n_events_changed": reliability.disagreements(ds).pipe(
-                        lambda d: d[d["final"] != d["first"]]["event_id"].nunique()),
-                    "n_codes_changed": int((reliability.disagreements(ds).pipe(lambda d: d["final"] != d["first"])).sum()),
+                    "n_disagreements_coding": len(rel.disagreements(ds)),
+                    "n_events_changed": changed["event_id"].nunique(), "n_codes_changed": len(changed),
                     "second_coder": self.protocol().get("coder", ""),
-                    "coding_codebook_version": self.protocol().get("codebook_version", ""),
-                    })
+                    "coding_codebook_version": self.protocol().get("codebook_version", "")})
         return out
 
     def protocol(self):
@@ -483,11 +484,11 @@ class Method(Book):
     def glue(self):
         glue_values(self.counts())
         if len(self.ds.coding_second):
-            glue_figure("fig_confusion", figures.confusion_heatmap(reliability.confusion(self.ds), "Category: first coding "
+            glue_figure("fig_confusion", figures.confusion_heatmap(self.reliability.confusion(self.ds), "Category: first coding "
                         "(rows) against the blind second coding (columns)", "second coding", "first coding"))
 
     def confusion_figure(self):
-        table = reliability.confusion(self.ds)
+        table = self.reliability.confusion(self.ds)
         off = [(r, c, int(table.loc[r, c])) for r in table.index for c in table.columns if r != c and table.loc[r, c]]
         return figure_block("fig_confusion", "fig-confusion",
                             f"Heat map of {len(table)} categories by {len(table)}: {int(pd.Series(table.values.diagonal()).sum())} "
@@ -497,14 +498,14 @@ class Method(Book):
                             "second code (columns).")
 
     def summary_table(self):
-        summ = reliability.summary(self.ds)
+        summ = self.reliability.summary(self.ds)
         rows = [[s.field, str(s.events), f"{s.agreement:.0%}", tables.escape(s.coefficient),
                  "undefined" if s.value is None else f"{s.value:.3f}", f"{s.target:.2f}", "met" if s.met else "missed"]
                 for s in summ.itertuples()]
         return Markdown(tables.markdown_table(["Field", "Events", "Agreement", "Coefficient", "Value", "Target", ""], rows))
 
     def disagreement_table(self):
-        d = reliability.disagreements(self.ds)
+        d = self.reliability.disagreements(self.ds)
         titles = self.ds.events.set_index("event_id")["title"]
         rows = [[tables.escape(titles.get(r.event_id, r.event_id)), r.field, tables.escape(r.first), tables.escape(r.second),
                  tables.escape(r.final), tables.escape(r.resolution)] for r in d.itertuples()]

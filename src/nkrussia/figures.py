@@ -6,7 +6,6 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from . import analysis
 
@@ -231,6 +230,7 @@ def tone_index_chart(index, turning, periods, title, band=None):
 
 def source_heatmap(matrix, ds, title):
     """Events each document supports in each period."""
+    import seaborn as sns  # imported here: it costs every chapter a second at start-up, two chapters use it
     fig, ax = _figure(2.8)
     frame = matrix.set_axis(ds.periods.set_index("period_id")["title"][matrix.columns], axis=1)
     sns.heatmap(frame, annot=frame.map(lambda v: f"{v:.3g}"), fmt="", cmap="Blues", cbar=False, ax=ax,
@@ -245,6 +245,7 @@ def source_heatmap(matrix, ds, title):
 
 def confusion_heatmap(table, title, xlabel, ylabel):
     """A confusion table of two codings (counts of events), first coding in rows."""
+    import seaborn as sns
     fig, ax = _figure(0.35 * len(table) + 1.6)
     sns.heatmap(table, annot=table.map(lambda n: str(n) if n else ""), fmt="", cmap="Blues", cbar=False, ax=ax,
                 annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white")

@@ -89,10 +89,10 @@ def disagreement_box(disagreements, title="How the sources differ"):
     if disagreements.empty:
         return Markdown("")
     items = []
-    for relation, label in RELATIONS.items():
+    for relation, name in RELATIONS.items():
         for d in disagreements[disagreements["relation"] == relation].itertuples():
             items.append(
-                f"- **{escape(d.subject)}** ({escape(label)}). {escape(d.description)} *The book:* {escape(d.resolution)}\n"
+                f"- **{escape(d.subject)}** ({escape(name)}). {escape(d.description)} *The book:* {escape(d.resolution)}\n"
                 f"  - {{cite:t}}`{d.source_a}`, {escape(d.locator_a)}: «\u00a0{escape(d.quote_a)}\u00a0»\n"
                 f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: «\u00a0{escape(d.quote_b)}\u00a0»")
     body = "\n".join(items)
