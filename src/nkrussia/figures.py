@@ -158,7 +158,7 @@ def per_year_with_sources(counts, sources, title):
     bottom.bar(sources.index, sources.values, color="#BBBBBB", width=0.85)
     bottom.set_ylabel("documents")
     bottom.yaxis.get_major_locator().set_params(integer=True)
-    bottom.set_xlabel("year (an event known only to the year, or lasting several years, is spread over them)")
+    bottom.set_xlabel("year (counting rule D4: a lasting event counts in each of its years, a window is shared across them)")
     bottom.xaxis.label.set_size(8)
     for ax in (top, bottom):
         ax.grid(axis="y", color="#dddddd")
