@@ -149,7 +149,7 @@ def overview_timeline(ds, title):
 
 
 def per_year_with_sources(counts, sources, title):
-    """Events per year (spread over their spans) above the number of documents covering each year."""
+    """Events per year (counting rule D4) above the number of documents covering each year."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 4.2), sharex=True, layout="constrained",
                                       gridspec_kw={"height_ratios": [3, 1.4]})
     top.bar(counts.index, counts.values, color="#4477AA", width=0.85)
