@@ -25,8 +25,17 @@ check-html: $(READY)
 bench: $(READY)
 	$(PY) scripts/bench.py
 
-lab: $(READY)
-	$(VENV)/bin/jupyter lab chapters/
+# JupyterLab in an environment of its own (the build lock plus the lab lock), so the build never
+# carries the lab's dependencies.
+LAB := .venv-lab
+$(LAB)/.installed: requirements.lock requirements-lab.lock pyproject.toml
+	$(PYTHON) -m venv $(LAB)
+	$(LAB)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock -r requirements-lab.lock
+	$(LAB)/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	touch $@
+
+lab: $(LAB)/.installed
+	$(LAB)/bin/jupyter lab chapters/
 
 validate: $(READY)
 	$(PY) -m nkrussia.validate
@@ -34,10 +43,12 @@ validate: $(READY)
 coverage: $(READY)
 	$(PY) -m nkrussia.coverage
 
-# Renew requirements.lock from requirements.in: pinned, with hashes, no registry addresses.
+# Renew both locks from their .in files: pinned, with hashes, no registry addresses.
+COMPILE := $(PY) -m piptools compile --quiet --allow-unsafe --generate-hashes --no-emit-find-links \
+	--no-emit-index-url --no-emit-trusted-host --strip-extras
 lock: $(READY)
-	$(PY) -m piptools compile --quiet --allow-unsafe --generate-hashes --no-emit-find-links --no-emit-index-url \
-		--no-emit-trusted-host --strip-extras --output-file=requirements.lock requirements.in
+	$(COMPILE) --output-file=requirements.lock requirements.in
+	$(COMPILE) --output-file=requirements-lab.lock requirements-lab.in
 
 clean:
 	rm -rf _build

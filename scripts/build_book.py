@@ -6,6 +6,7 @@ Only one build runs at a time in a checkout: a second one stops with a message w
 holds _build/book.lock (the lock is released by the system if the first build dies). Nothing is
 executed after a failed validation, and the HTML is published only if every chapter executed.
 """
+
 import argparse
 import fcntl
 import hashlib
@@ -15,10 +16,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_html  # noqa: E402
-import run_chapters  # noqa: E402
-from run_chapters import ROOT  # noqa: E402
-
+import build_html
+import run_chapters
+from run_chapters import ROOT
 
 
 def take_lock(build):
@@ -29,8 +29,11 @@ def take_lock(build):
     except BlockingIOError:
         handle.seek(0)
         holder = handle.read().strip() or "unknown"
-        print(f"Another `make book` is already running in this checkout (pid {holder}). "
-              "Wait for it to finish, then run `make book` again.", file=sys.stderr)
+        print(
+            f"Another `make book` is already running in this checkout (pid {holder}). "
+            "Wait for it to finish, then run `make book` again.",
+            file=sys.stderr,
+        )
         return None
     handle.truncate(0)
     handle.write(str(os.getpid()))
@@ -41,6 +44,7 @@ def take_lock(build):
 def validation_key(data_dir):
     """What a validation result depends on: the data and the package (both in inputs_hash), and the corpus."""
     from nkrussia import corpus_dir
+
     digest = hashlib.sha256(run_chapters.inputs_hash(data_dir).encode())
     corpus = corpus_dir()
     for path in sorted(corpus.glob("*")) if corpus.is_dir() else []:
@@ -56,6 +60,7 @@ def validate(data_dir, build):
         print("Data unchanged since its last successful validation.")
         return True
     from nkrussia.validate import main as validate_main
+
     if validate_main(["--data-dir", str(data_dir)]) != 0:
         stamp.unlink(missing_ok=True)
         print("Validation failed: no chapter executed, the published book is unchanged.", file=sys.stderr)
@@ -84,11 +89,15 @@ def main(argv=None):
         run_args += ["--timeout", str(args.timeout)]
     status = run_chapters.main(run_args)
     if status != 0:
-        print(f"Not published: the chapters did not all execute; the previous book in {args.build / 'html'} is "
-              "unchanged.", file=sys.stderr)
+        print(
+            f"Not published: the chapters did not all execute; the previous book in {args.build / 'html'} is "
+            "unchanged.",
+            file=sys.stderr,
+        )
         return status
-    status = build_html.main(["--executed", str(executed), "--html", str(args.build / "html"),
-                              "--data-dir", str(args.data_dir)])
+    status = build_html.main(
+        ["--executed", str(executed), "--html", str(args.build / "html"), "--data-dir", str(args.data_dir)]
+    )
     print(f"Book built in {time.perf_counter() - start:.1f} s (after start-up).")
     return status
 

@@ -6,6 +6,7 @@ The book's sources and the executed copies are staged in _build/book; the HTML i
 temporary directory and moved to _build/html only if the build succeeds, warnings included. If the
 staged sources are unchanged since the last publication, nothing is rebuilt.
 """
+
 import argparse
 import hashlib
 import os
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_chapters import ROOT, toc_chapters  # noqa: E402
+from run_chapters import ROOT, toc_chapters
 
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 
@@ -29,7 +30,9 @@ def stage(executed, staging, data_dir=ROOT / "data"):
     staging.mkdir(parents=True)
     for name in BOOK_FILES:
         shutil.copy2(ROOT / name, staging / name)
-    shutil.copytree(ROOT / "chapters", staging / "chapters", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    shutil.copytree(
+        ROOT / "chapters", staging / "chapters", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
+    )
     shutil.copytree(ROOT / "_static", staging / "_static")  # the book's CSS, picked up by jupyter-book
     shutil.copytree(data_dir, staging / "data")
     missing = []
@@ -40,8 +43,9 @@ def stage(executed, staging, data_dir=ROOT / "data"):
             continue
         shutil.copyfile(source, staging / notebook)
     if missing:
-        raise SystemExit("Not built: these chapters have no executed copy (run scripts/run_chapters.py): "
-                         + ", ".join(missing))
+        raise SystemExit(
+            "Not built: these chapters have no executed copy (run scripts/run_chapters.py): " + ", ".join(missing)
+        )
     (staging / "chapters" / "execution_report.md").write_text(execution_report(executed), encoding="utf-8")
 
 
@@ -57,10 +61,14 @@ def execution_report(executed):
     import json
     import platform
     from importlib.metadata import version
+
     record_file = Path(executed) / "report.json"
     record = json.loads(record_file.read_text()) if record_file.is_file() else {}
-    rows = "\n".join(f"| {nb} | {r['status']} | {r['seconds']:.1f} | {r.get('peak_mib', '')} |"
-                     for nb, r in sorted(record.items()) if nb in toc_chapters())
+    rows = "\n".join(
+        f"| {nb} | {r['status']} | {r['seconds']:.1f} | {r.get('peak_mib', '')} |"
+        for nb, r in sorted(record.items())
+        if nb in toc_chapters()
+    )
     versions = ", ".join(f"{name} {version(name)}" for name in REPORT_PACKAGES)
     total = sum(r["seconds"] for nb, r in record.items() if nb in toc_chapters())
     return f"""---
@@ -116,8 +124,17 @@ def main(argv=None):
     tmp = build / "html.partial"
     if tmp.exists():
         shutil.rmtree(tmp)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(staging), "--path-output", str(tmp),
-           "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(staging),
+        "--path-output",
+        str(tmp),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+        "--quiet",
+    ]
     env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())
     try:
         result = subprocess.run(cmd, env=env)
@@ -126,8 +143,10 @@ def main(argv=None):
         raise
     if result.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"HTML build FAILED (exit {result.returncode}); the previous book in {args.html} is untouched.",
-              file=sys.stderr)
+        print(
+            f"HTML build FAILED (exit {result.returncode}); the previous book in {args.html} is untouched.",
+            file=sys.stderr,
+        )
         return 1
     new = tmp / "_build" / "html"
     (new / ".source-hash").write_text(digest)

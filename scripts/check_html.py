@@ -9,6 +9,7 @@ internal link and anchor resolving, every citation landing on a bibliography ent
 the book for a word from a chapter. It saves a screenshot of each page (and of each chapter in dark
 mode) and prints one line per page. Exit status 1 on any problem.
 """
+
 import argparse
 import functools
 import http.server
@@ -22,17 +23,25 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_chapters import ROOT, toc_chapters  # noqa: E402
+from run_chapters import ROOT, toc_chapters
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SEARCH_WORD = "Vladivostok"
 
 
 def pages():
     """HTML paths of the book's pages: every _toc.yml entry, plus search and the general index."""
     import yaml
+
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]] + re.findall(r"file: (\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
     assert set(f"{f}.ipynb" for f in files) >= set(toc_chapters())
@@ -45,12 +54,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(directory):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def ids_of(html_dir, path, cache={}):
+def ids_of(html_dir, path, cache={}):  # noqa: B006 (a deliberate per-process memo)
     if path not in cache:
         file = html_dir / path
         cache[path] = set(re.findall(r'\bid="([^"]+)"', file.read_text(encoding="utf-8"))) if file.is_file() else None
@@ -67,14 +78,18 @@ def check_page(page, base, html_dir, path, problems):
     if response is None or response.status != 200:
         problems.append(f"{path}: HTTP {response.status if response else 'no response'}")
     images = page.eval_on_selector_all(
-        "img", "els => els.map(e => ({src: e.getAttribute('src'), ok: e.complete && e.naturalWidth > 0, "
-               "alt: e.getAttribute('alt'), figure: !!e.closest('figure')}))")
+        "img",
+        "els => els.map(e => ({src: e.getAttribute('src'), ok: e.complete && e.naturalWidth > 0, "
+        "alt: e.getAttribute('alt'), figure: !!e.closest('figure')}))",
+    )
     for img in images:
         if not img["ok"]:
             problems.append(f"{path}: image not decoded: {img['src']}")
         if img["figure"] and not (img["alt"] or "").strip():
             problems.append(f"{path}: figure image without alt text: {img['src']}")
-    links = page.eval_on_selector_all("a[href]", "els => els.map(e => ({href: e.href, cite: !!e.closest('.bibtex-citation')}))")
+    links = page.eval_on_selector_all(
+        "a[href]", "els => els.map(e => ({href: e.href, cite: !!e.closest('.bibtex-citation')}))"
+    )
     checked = 0
     for link in links:
         url, fragment = urldefrag(link["href"])
@@ -98,7 +113,9 @@ def check_page(page, base, html_dir, path, problems):
         problems.append(f"{path}: console error: {message}")
     for url in failed:
         problems.append(f"{path}: failed request: {url}")
-    return f"{len(images)} images, {checked} internal links, {len(console)} console errors, {len(failed)} failed requests"
+    return (
+        f"{len(images)} images, {checked} internal links, {len(console)} console errors, {len(failed)} failed requests"
+    )
 
 
 def check_explorer(page, base):
@@ -112,8 +129,10 @@ def check_explorer(page, base):
     narrower = items.count()
     items.first.locator("summary").click()
     quotes = items.first.locator("q").count()
-    print(f"  explorer: {everything} events, {filtered} from one source, {narrower} visits among them, "
-          f"{quotes} quote(s) in the first")
+    print(
+        f"  explorer: {everything} events, {filtered} from one source, {narrower} visits among them, "
+        f"{quotes} quote(s) in the first"
+    )
     if not (everything > filtered > narrower > 0 and quotes > 0):
         return [f"explorer filters or details do not work ({everything}, {filtered}, {narrower}, {quotes})"]
     return []
@@ -154,8 +173,14 @@ def main(argv=None):
                 print(f"  {name:<7} {path:<32} {summary}", flush=True)
             context.close()
         dark = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme="dark")
-        dark.route("**/*", lambda route, request: route.continue_() if urlparse(request.url).hostname == "127.0.0.1"
-                   else (external.append(request.url), route.abort()))
+        dark.route(
+            "**/*",
+            lambda route, request: (
+                route.continue_()
+                if urlparse(request.url).hostname == "127.0.0.1"
+                else (external.append(request.url), route.abort())
+            ),
+        )
         page = dark.new_page()
         for path in sorted(chapter_pages):
             page.goto(urljoin(base, path), wait_until="networkidle")
@@ -173,8 +198,10 @@ def main(argv=None):
     server.shutdown()
     for url in sorted(set(external)):
         problems.append(f"request to another host blocked: {url}")
-    print(f"{len(pages())} pages x {len(VIEWPORTS)} viewports checked in {time.perf_counter() - start:.1f} s; "
-          f"{len(set(external))} external request(s) blocked; screenshots in {args.shots}")
+    print(
+        f"{len(pages())} pages x {len(VIEWPORTS)} viewports checked in {time.perf_counter() - start:.1f} s; "
+        f"{len(set(external))} external request(s) blocked; screenshots in {args.shots}"
+    )
     for p in problems:
         print(f"PROBLEM {p}", file=sys.stderr)
     return 1 if problems else 0

@@ -5,14 +5,29 @@
 Keeps headings, paragraphs, list items, figure captions and alt text (marked "[FIGURE ALT TEXT]") of
 the chapters a reader checks; leaves out code, tables and footnotes (the quotes are on the Evidence page).
 """
+
 import argparse
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = ["introduction", "korean_war", "cold_war", "rupture", "putin_revival", "debt_relief", "alliance",
-            "synthesis", "source_criticism", "codebook", "reliability", "actors", "data_appendix", "explorer"]
+CHAPTERS = [
+    "introduction",
+    "korean_war",
+    "cold_war",
+    "rupture",
+    "putin_revival",
+    "debt_relief",
+    "alliance",
+    "synthesis",
+    "source_criticism",
+    "codebook",
+    "reliability",
+    "actors",
+    "data_appendix",
+    "explorer",
+]
 
 
 def prose(page):
@@ -23,8 +38,12 @@ def prose(page):
     for el in main.find_all(["h1", "h2", "h3", "p", "li", "figcaption", "img"]):
         if el.name == "img":
             parts += [f"[FIGURE ALT TEXT] {el['alt']}"] if el.get("alt") else []
-        elif not (el.find_parent("table") or el.find_parent(class_="footnote") or el.find_parent("aside")
-                  or (el.name == "li" and el.find_parent("li"))):
+        elif not (
+            el.find_parent("table")
+            or el.find_parent(class_="footnote")
+            or el.find_parent("aside")
+            or (el.name == "li" and el.find_parent("li"))
+        ):
             text = " ".join(el.get_text(" ").split())
             parts += [("## " if el.name in ("h1", "h2", "h3") else "") + text] if text else []
     return "\n".join(dict.fromkeys(parts))
@@ -35,8 +54,11 @@ def main(argv=None):
     parser.add_argument("out", type=Path)
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     args = parser.parse_args(argv)
-    text = "".join(f"\n\n==================== CHAPTER: {name} ====================\n"
-                   + prose((args.html / "chapters" / f"{name}.html").read_text(encoding="utf-8")) for name in CHAPTERS)
+    text = "".join(
+        f"\n\n==================== CHAPTER: {name} ====================\n"
+        + prose((args.html / "chapters" / f"{name}.html").read_text(encoding="utf-8"))
+        for name in CHAPTERS
+    )
     args.out.write_text(text, encoding="utf-8")
 
 

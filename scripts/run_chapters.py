@@ -5,6 +5,7 @@
 A chapter whose notebook, data and package code are unchanged (content hashes) is not executed again.
 A failing chapter is named with its cell; the others still finish; the exit status is then 1.
 """
+
 import argparse
 import concurrent.futures as cf
 import hashlib
@@ -23,11 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "_build" / "executed"
-# jsonschema loads rfc3987_syntax (pulled in by JupyterLab's dependencies) when nbformat is imported;
-# it compiles a grammar for ~0.9 s in every process and is never used for notebooks. Skip it here and
-# in each papermill process.
-sys.modules.setdefault("rfc3987_syntax", None)
-PAPERMILL = "import sys; sys.modules['rfc3987_syntax'] = None; from papermill.cli import papermill; papermill()"
+PAPERMILL = "from papermill.cli import papermill; papermill()"
 HASHED = ["data", "src/nkrussia", "requirements.lock", "scripts/run_chapters.py"]
 BENCH = ROOT / "_build" / "bench.json"  # an input of the performance chapter only
 
@@ -75,6 +72,7 @@ def chapter_hash(notebook, shared):
 def strip_volatile(path):
     """Remove timings and run-specific metadata so two runs give identical executed notebooks."""
     import nbformat
+
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
@@ -95,6 +93,7 @@ def failure(path):
     (injected parameters, error banners).
     """
     import nbformat
+
     nb = nbformat.read(path, as_version=4)
     added = {"injected-parameters", "papermill-error-cell-tag"}
     own = [c for c in nb.cells if not added & set(c.metadata.get("tags", []))]
@@ -146,18 +145,38 @@ class Runner:
         target = self.out / notebook
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".partial.ipynb")
-        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   PYDEVD_DISABLE_FILE_VALIDATION="1")
-        cmd = [sys.executable, "-c", PAPERMILL, str(ROOT / notebook), str(partial), "-p", "data_dir",
-               os.path.relpath(self.data_dir, (ROOT / notebook).parent), "--cwd", str((ROOT / notebook).parent), "-k", "python3", "--no-progress-bar",
-               "--log-level", "ERROR"]
+        env = dict(
+            os.environ,
+            OMP_NUM_THREADS="1",
+            OPENBLAS_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            PYDEVD_DISABLE_FILE_VALIDATION="1",
+        )
+        cmd = [
+            sys.executable,
+            "-c",
+            PAPERMILL,
+            str(ROOT / notebook),
+            str(partial),
+            "-p",
+            "data_dir",
+            os.path.relpath(self.data_dir, (ROOT / notebook).parent),
+            "--cwd",
+            str((ROOT / notebook).parent),
+            "-k",
+            "python3",
+            "--no-progress-bar",
+            "--log-level",
+            "ERROR",
+        ]
         start, peak = time.perf_counter(), 0
         log = tempfile.TemporaryFile(mode="w+")
         with self.lock:  # never start a kernel once stop_all() has begun
             if self.stopping:
                 return "cancelled", 0.0, ""
-            proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True
+            )
             self.procs[notebook] = proc
         try:
             while proc.poll() is None:  # sample the memory of papermill and its kernel while waiting
@@ -171,8 +190,11 @@ class Runner:
         finally:
             self.procs.pop(notebook, None)
         seconds = time.perf_counter() - start
-        self.report[notebook] = {"status": "executed" if proc.returncode == 0 else "failed",
-                                 "seconds": round(seconds, 2), "peak_mib": round(peak / 2**20)}
+        self.report[notebook] = {
+            "status": "executed" if proc.returncode == 0 else "failed",
+            "seconds": round(seconds, 2),
+            "peak_mib": round(peak / 2**20),
+        }
         log.seek(0)
         log = log.read()
         if self.stopping:
@@ -223,8 +245,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="notebook paths; default: every chapter in _toc.yml")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--timeout", type=float, default=float(os.environ.get("CHAPTER_TIMEOUT", 300)),
-                        help="seconds per chapter (default 300, or $CHAPTER_TIMEOUT)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=float(os.environ.get("CHAPTER_TIMEOUT", 300)),
+        help="seconds per chapter (default 300, or $CHAPTER_TIMEOUT)",
+    )
     parser.add_argument("--data-dir", default=ROOT / "data")
     parser.add_argument("--out", default=DEFAULT_OUT)
     parser.add_argument("--force", action="store_true", help="execute even unchanged chapters")
@@ -234,8 +260,9 @@ def main(argv=None):
     runner = Runner(args.out, args.data_dir, args.timeout)
     shared = inputs_hash(args.data_dir)
     digests = {nb: chapter_hash(nb, shared) for nb in chapters}
-    todo = [nb for nb in chapters if args.force or runner.cache.get(nb) != digests[nb]
-            or not (runner.out / nb).is_file()]
+    todo = [
+        nb for nb in chapters if args.force or runner.cache.get(nb) != digests[nb] or not (runner.out / nb).is_file()
+    ]
     for nb in chapters:
         if nb not in todo:
             print(f"  unchanged  {nb}")
@@ -264,8 +291,10 @@ def main(argv=None):
         return 130
     pool.shutdown(wait=True)
     runner.save_cache()
-    print(f"{len(todo) - len(failed)} executed, {len(failed)} failed, {len(chapters) - len(todo)} unchanged "
-          f"in {time.perf_counter() - start:.1f} s")
+    print(
+        f"{len(todo) - len(failed)} executed, {len(failed)} failed, {len(chapters) - len(todo)} unchanged "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     for nb, status, detail in failed:
         print(f"FAILED {nb}: {detail}", file=sys.stderr)
     return 1 if failed else 0

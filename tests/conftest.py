@@ -39,10 +39,13 @@ def root():
 
 def corpus_available():
     from nkrussia import corpus_dir
+
     return corpus_dir().is_dir()
 
 
-needs_corpus = pytest.mark.skipif(not corpus_available(), reason="the corpus (../shared/corpus) is not beside the project")
+needs_corpus = pytest.mark.skipif(
+    not corpus_available(), reason="the corpus (../shared/corpus) is not beside the project"
+)
 
 
 def run(cmd):

@@ -13,6 +13,7 @@ def events(*rows, span=None):
 
 def test_year_precision_event_is_drawn_over_its_year_not_on_1_january(ds):
     from nkrussia import figures
+
     treaty = ds.events[ds.events["event_id"] == "treaty-1961"]
     assert treaty["precision"].iloc[0] == "year"
     fig = figures.timeline(ds, treaty, "t")
@@ -36,8 +37,11 @@ def test_a_soviet_era_programme_counts_in_every_period_it_runs(ds):
 
 
 def test_tone_index_is_the_weighted_mean_intensity_of_bilateral_events():
-    ev = events(("a", "2000-01-01", "2000-12-31", 8, "bilateral"), ("b", "2000-01-01", "2000-12-31", -4, "bilateral"),
-                ("c", "2000-01-01", "2000-12-31", -10, "context"))
+    ev = events(
+        ("a", "2000-01-01", "2000-12-31", 8, "bilateral"),
+        ("b", "2000-01-01", "2000-12-31", -4, "bilateral"),
+        ("c", "2000-01-01", "2000-12-31", -10, "context"),
+    )
     assert analysis.tone_index(ev, [2000, 2001])[2000] == pytest.approx(2)
     assert pd.isna(analysis.tone_index(ev, [2000, 2001])[2001])
 

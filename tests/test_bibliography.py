@@ -3,8 +3,9 @@ from nkrussia.bibliography import bibtex
 
 
 def test_references_bib_is_generated_from_sources_csv(ds):
-    assert (ROOT / "references.bib").read_text(encoding="utf-8") == bibtex(ds.sources), \
+    assert (ROOT / "references.bib").read_text(encoding="utf-8") == bibtex(ds.sources), (
         "regenerate it: python -m nkrussia.bibliography > references.bib"
+    )
 
 
 def test_unknown_publisher_stays_empty(ds):

@@ -1,23 +1,35 @@
 """The built book in a real browser (Debian's chromium through Playwright), offline."""
+
 import os
 import shutil
 import sys
 
 import pytest
+from conftest import run
 
 from nkrussia import ROOT
-
-from conftest import run
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.mark.skipif(not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true",
-                    reason="Debian's chromium is not installed (apt-get install chromium); CI installs it")
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true",
+    reason="Debian's chromium is not installed (apt-get install chromium); CI installs it",
+)
 def test_every_page_works_in_the_browser_offline(built, tmp_path):
     _, html, _ = built
-    result = run([sys.executable, str(ROOT / "scripts" / "check_html.py"), "--html", str(html),
-                  "--shots", str(tmp_path / "shots"), "--chromium", CHROMIUM])
+    result = run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "check_html.py"),
+            "--html",
+            str(html),
+            "--shots",
+            str(tmp_path / "shots"),
+            "--chromium",
+            CHROMIUM,
+        ]
+    )
     print(result.stdout)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     assert "0 external request(s) blocked" in result.stdout

@@ -3,18 +3,22 @@ import re
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nkrussia import dates
 from nkrussia.periods import assign
 
 
-@pytest.mark.parametrize("text, first, last, precision", [
-    ("1950", "1950-01-01", "1950-12-31", "year"),
-    ("2024-02", "2024-02-01", "2024-02-29", "month"),
-    ("2023-02", "2023-02-01", "2023-02-28", "month"),
-    ("2019-04-25", "2019-04-25", "2019-04-25", "day"),
-])
+@pytest.mark.parametrize(
+    "text, first, last, precision",
+    [
+        ("1950", "1950-01-01", "1950-12-31", "year"),
+        ("2024-02", "2024-02-01", "2024-02-29", "month"),
+        ("2023-02", "2023-02-01", "2023-02-28", "month"),
+        ("2019-04-25", "2019-04-25", "2019-04-25", "day"),
+    ],
+)
 def test_parse_gives_the_span_of_the_precision(text, first, last, precision):
     assert dates.parse(text) == (pd.Timestamp(first), pd.Timestamp(last), precision)
 
@@ -41,7 +45,9 @@ def test_any_valid_reduced_date_parses_and_falls_in_exactly_one_period(day, prec
     text = {"year": f"{day:%Y}", "month": f"{day:%Y-%m}", "day": f"{day:%Y-%m-%d}"}[precision]
     first, last, got = dates.parse(text)
     assert got == precision and first <= pd.Timestamp(day) <= last
-    periods = pd.DataFrame({"period_id": ["a", "b", "c"], "start": ["1945", "1954", "1990"], "end": ["1953", "1989", "2025"]})
+    periods = pd.DataFrame(
+        {"period_id": ["a", "b", "c"], "start": ["1945", "1954", "1990"], "end": ["1953", "1989", "2025"]}
+    )
     labels = assign(pd.Series([first]), periods)
     assert labels.notna().all()
     year = first.year

@@ -1,4 +1,5 @@
 """Every factual sentence carries its evidence; every evidence id exists; interpretation is marked."""
+
 import re
 
 import nbformat
@@ -6,8 +7,16 @@ import pytest
 
 from nkrussia import ROOT
 
-CHECKED = ["korean_war", "cold_war", "rupture", "putin_revival", "debt_relief", "alliance",
-           "synthesis", "source_criticism"]
+CHECKED = [
+    "korean_war",
+    "cold_war",
+    "rupture",
+    "putin_revival",
+    "debt_relief",
+    "alliance",
+    "synthesis",
+    "source_criticism",
+]
 EVIDENCE = re.compile(r"\{evidence\}`([^`]*)`")
 SUPPORT = re.compile(r"\{(?:evidence|glue(?::\w+)?|numref|doc|ref)\}`")
 
@@ -27,24 +36,37 @@ def unsupported(source):
 
 
 def test_the_checker_flags_bare_claims_and_spares_marked_reading():
-    cell = ("Moscow cut its aid {evidence}`c019`. Kim visited in 1984. How close were they?\n\n"
-            "```{admonition} Our reading\n:class: note\n\nThis is our interpretation.\n```")
+    cell = (
+        "Moscow cut its aid {evidence}`c019`. Kim visited in 1984. How close were they?\n\n"
+        "```{admonition} Our reading\n:class: note\n\nThis is our interpretation.\n```"
+    )
     assert unsupported(cell) == ["Kim visited in 1984."]
 
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_every_factual_sentence_carries_evidence(name):
     nb = nbformat.read(ROOT / "chapters" / f"{name}.ipynb", as_version=4)
-    bare = [(i, s) for i, cell in enumerate(nb.cells, start=1) if cell.cell_type == "markdown"
-            for s in unsupported(cell.source)]
-    assert bare == [], "sentences without {evidence}, a glued number or a figure reference; mark " \
-                       "interpretation as an 'Our reading' block: " + repr(bare)
+    bare = [
+        (i, s)
+        for i, cell in enumerate(nb.cells, start=1)
+        if cell.cell_type == "markdown"
+        for s in unsupported(cell.source)
+    ]
+    assert bare == [], (
+        "sentences without {evidence}, a glued number or a figure reference; mark "
+        "interpretation as an 'Our reading' block: " + repr(bare)
+    )
 
 
 def test_every_evidence_id_is_a_citation(ds):
     known = set(ds.citations["citation_id"])
-    used = {(path.name, cid.strip()) for path in (ROOT / "chapters").glob("*.ipynb")
-            for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
-            for ids in EVIDENCE.findall(cell.source) for cid in ids.split(",")}
+    used = {
+        (path.name, cid.strip())
+        for path in (ROOT / "chapters").glob("*.ipynb")
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "markdown"
+        for ids in EVIDENCE.findall(cell.source)
+        for cid in ids.split(",")
+    }
     assert {u for u in used if u[1] not in known} == set()
     assert len(used) > 100

@@ -32,10 +32,14 @@ def test_period_figures_render_at_the_book_width_and_are_deterministic(period_id
 
 def test_synthesis_figures_render():
     s = Synthesis()
-    for fig in [figures.overview_timeline(s.ds, "t"), figures.per_year_with_sources(s.per_year, s.sources, "t"),
-                figures.category_mix(s.ds, "t"), figures.quad_balance(s.ds, "t"),
-                figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t"),
-                figures.source_heatmap(analysis.source_period_matrix(s.ds), s.ds, "t")]:
+    for fig in [
+        figures.overview_timeline(s.ds, "t"),
+        figures.per_year_with_sources(s.per_year, s.sources, "t"),
+        figures.category_mix(s.ds, "t"),
+        figures.quad_balance(s.ds, "t"),
+        figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t"),
+        figures.source_heatmap(analysis.source_period_matrix(s.ds), s.ds, "t"),
+    ]:
         assert png(fig).startswith(b"\x89PNG")
 
 
@@ -45,6 +49,7 @@ PERIODS = ["korean-war", "cold-war", "rupture", "putin-revival", "debt-relief", 
 @pytest.mark.parametrize("period_id", PERIODS)
 def test_a_period_timeline_shows_the_period_window_only(period_id):
     import matplotlib.dates as mdates
+
     chapter = PeriodChapter(period_id)
     fig = figures.timeline(chapter.ds, chapter.shown, "t", chapter.window)
     left, right = (mdates.num2date(x).replace(tzinfo=None) for x in fig.axes[0].get_xlim())
@@ -72,7 +77,7 @@ def test_no_axis_of_a_quantity_chart_mixes_units(period_id):
 def test_the_index_alt_text_states_what_the_plotted_series_shows():
     s = Synthesis()
     fig = figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t", (s.index_first, s.index_second))
-    line = next(l for l in fig.axes[0].get_lines() if l.get_label() == "index")
+    line = next(x for x in fig.axes[0].get_lines() if x.get_label() == "index")
     plotted = pd.Series(line.get_ydata(), index=s.index.index).dropna()
     plt.close(fig)
     alt = s.index_alt()

@@ -1,16 +1,16 @@
 """The committed chapters: stripped, all in the table of contents, thin, parameterised."""
+
 import json
 import re
-from pathlib import Path
+import sys
 
 import nbformat
 import pytest
 
 from nkrussia import ROOT
 
-import sys
 sys.path.insert(0, str(ROOT / "scripts"))
-from run_chapters import toc_chapters  # noqa: E402
+from run_chapters import toc_chapters
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 

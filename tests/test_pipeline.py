@@ -1,15 +1,18 @@
 """The runner and the HTML build, end to end, into a temporary _build."""
+
 import re
 import sys
 
+from conftest import BUILD, RUN, run
+
 from nkrussia import ROOT
 
-from conftest import BUILD, RUN, run
 
 def test_every_chapter_in_the_toc_executes(built):
     executed, _, first = built
     sys.path.insert(0, str(ROOT / "scripts"))
     from run_chapters import toc_chapters
+
     for notebook in toc_chapters():
         assert (executed / notebook).is_file()
         assert f"executed   {notebook}" in first.stdout
@@ -43,7 +46,9 @@ def test_second_run_with_nothing_changed_executes_and_rebuilds_nothing(built):
 def test_failing_chapter_is_named_with_its_cell(tmp_path):
     result = run(RUN + ["tests/fixtures/failing.ipynb", "--out", str(tmp_path / "executed")])
     assert result.returncode == 1
-    assert "FAILED tests/fixtures/failing.ipynb: cell 4 (`missing = {}`) raised KeyError: 'no such key'" in result.stderr
+    assert (
+        "FAILED tests/fixtures/failing.ipynb: cell 4 (`missing = {}`) raised KeyError: 'no such key'" in result.stderr
+    )
     assert (tmp_path / "failed" / "tests" / "fixtures" / "failing.ipynb").is_file()
     assert not (tmp_path / "executed" / "tests" / "fixtures" / "failing.ipynb").exists()
 
@@ -58,10 +63,13 @@ def test_chapter_past_its_timeout_is_stopped_and_reported(tmp_path):
 def test_the_benchmark_is_an_input_of_the_performance_chapter_only(tmp_path, monkeypatch):
     sys.path.insert(0, str(ROOT / "scripts"))
     import run_chapters
+
     bench = tmp_path / "bench.json"
     monkeypatch.setattr(run_chapters, "BENCH", bench)
     bench.write_text("{}")
-    before = {nb: run_chapters.chapter_hash(nb, "shared") for nb in ["chapters/alliance.ipynb", "chapters/performance.ipynb"]}
+    before = {
+        nb: run_chapters.chapter_hash(nb, "shared") for nb in ["chapters/alliance.ipynb", "chapters/performance.ipynb"]
+    }
     bench.write_text('{"changed": true}')
     assert run_chapters.chapter_hash("chapters/alliance.ipynb", "shared") == before["chapters/alliance.ipynb"]
     assert run_chapters.chapter_hash("chapters/performance.ipynb", "shared") != before["chapters/performance.ipynb"]

@@ -1,4 +1,5 @@
 """Numbers in the prose are never typed: counts and figures come from glue."""
+
 import re
 
 import nbformat
@@ -25,7 +26,9 @@ ALLOWED = [
 COUNT_WORDS = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\s+(?:(?:1[89]|20)\d\d\s+)?"
     r"(?:documents?|sources?|events?|citations?|figures?|periods?|reports?|chapters?|codes?|categories|rules?|"
-    r"actors?|quotes?|years?|points?|disagreements?|contradictions?)\b", re.I)
+    r"actors?|quotes?|years?|points?|disagreements?|contradictions?)\b",
+    re.I,
+)
 
 
 def typed_numbers(text):
@@ -38,8 +41,12 @@ def typed_numbers(text):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_markdown_cells_type_no_numbers(path):
     nb = nbformat.read(path, as_version=4)
-    found = [(i, n) for i, cell in enumerate(nb.cells, start=1) if cell.cell_type == "markdown"
-             for n in typed_numbers(cell.source)]
+    found = [
+        (i, n)
+        for i, cell in enumerate(nb.cells, start=1)
+        if cell.cell_type == "markdown"
+        for n in typed_numbers(cell.source)
+    ]
     assert found == [], f"typed numbers (glue them instead): {found}"
 
 
@@ -47,4 +54,7 @@ def test_the_scanner_catches_typed_counts_and_spares_years():
     assert typed_numbers("The sources give 26,000 soldiers and 90 % of the debt") == ["26,000 ", "90 %"]
     assert typed_numbers("In 1961, the 1980s and 2019-04-25; see {glue:text}`n_events` and Figure 3.") == []
     assert typed_numbers("Two of the events; the five documents; the two 2025 reports; three points.") == [
-        "five documents", "two 2025 reports", "three points"]
+        "five documents",
+        "two 2025 reports",
+        "three points",
+    ]

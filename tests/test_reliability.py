@@ -1,5 +1,6 @@
 """The blind second coding is frozen, the reconciled codes are what events.csv holds, and every
 reliability figure in the book is computed and glued."""
+
 import hashlib
 
 import nbformat
@@ -41,20 +42,24 @@ def test_events_hold_the_first_coding_with_the_reconciliation_applied(ds):
 def test_every_difference_between_the_codings_is_logged_and_resolved(ds):
     differences = reliability.disagreements(ds)
     assert differences["final"].notna().all() and differences["resolution"].notna().all()
-    logged = set(zip(ds.reconciliation["event_id"], ds.reconciliation["field"]))
-    assert logged == set(zip(differences["event_id"], differences["field"]))
+    logged = set(zip(ds.reconciliation["event_id"], ds.reconciliation["field"], strict=True))
+    assert logged == set(zip(differences["event_id"], differences["field"], strict=True))
 
 
 def test_kappa_and_alpha_come_from_the_libraries_and_are_glued(ds):
     from sklearn.metrics import cohen_kappa_score
+
     pairs = reliability.paired(ds)
     summary = reliability.summary(ds).set_index("field")
     assert summary.loc["tone", "value"] == cohen_kappa_score(pairs["tone_1"], pairs["tone_2"])
     counts = Method().counts()
     for field in ["category", "scope", "tone", "intensity"]:
         assert counts[f"coef_{field}"] == f"{summary.loc[field, 'value']:.2f}"
-    prose = " ".join(c.source for c in nbformat.read(ROOT / "chapters" / "reliability.ipynb", as_version=4).cells
-                     if c.cell_type == "markdown")
+    prose = " ".join(
+        c.source
+        for c in nbformat.read(ROOT / "chapters" / "reliability.ipynb", as_version=4).cells
+        if c.cell_type == "markdown"
+    )
     for key in ["coef_category", "coef_scope", "coef_tone", "coef_intensity", "within_one", "agree_category"]:
         assert f"{{glue:text}}`{key}`" in prose
 

@@ -1,8 +1,8 @@
 """Two clean builds of the same commit give byte-identical executed notebooks and HTML."""
+
 import difflib
 
 from conftest import BUILD, RUN, run
-
 
 # The execution report records the build itself (times, memory), so it is expected to differ; it is
 # kept out of the search index so that nothing else does.
@@ -11,8 +11,10 @@ RECORDS_OF_THE_BUILD = {"report.json", "execution_report.html", "execution_repor
 
 def differences(a, b, limit=5):
     """The first differing files between two trees, each with its first differing lines."""
+
     def files(root):
         return {p.relative_to(root) for p in root.rglob("*") if p.is_file() and p.name not in RECORDS_OF_THE_BUILD}
+
     files_a, files_b = files(a), files(b)
     report = [f"only in one build: {name}" for name in sorted(files_a ^ files_b)]
     for name in sorted(files_a & files_b):

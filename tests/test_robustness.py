@@ -1,5 +1,6 @@
 """Whatever a researcher does to the data or the build, the book builds correctly or says exactly
 what is wrong, and the last good book stays in place."""
+
 import fcntl
 import os
 import re
@@ -11,10 +12,9 @@ import time
 import pandas as pd
 import psutil
 import pytest
+from conftest import run
 
 from nkrussia import ROOT
-
-from conftest import BUILD, run
 
 BOOK = [sys.executable, str(ROOT / "scripts" / "build_book.py")]
 
@@ -27,6 +27,7 @@ def tree_bytes(directory):
 def published(built, tmp_path):
     """A build directory holding a copy of a good published book."""
     import shutil
+
     _, html, _ = built
     build = tmp_path / "build"
     shutil.copytree(html, build / "html")
@@ -49,8 +50,11 @@ def test_a_failing_chapter_is_named_the_others_finish_and_nothing_is_published(p
     before = tree_bytes(published / "html")
     result = run(BOOK + ["--data-dir", str(data_copy), "--build", str(published)])
     assert result.returncode == 1
-    assert re.search(r"FAILED chapters/alliance\.ipynb: cell 3 \(`from nkrussia.chapter import PeriodChapter`\) "
-                     r"raised KeyError", result.stderr), result.stderr
+    assert re.search(
+        r"FAILED chapters/alliance\.ipynb: cell 3 \(`from nkrussia.chapter import PeriodChapter`\) "
+        r"raised KeyError",
+        result.stderr,
+    ), result.stderr
     assert "executed   chapters/korean_war.ipynb" in result.stdout
     assert (published / "failed" / "chapters" / "alliance.ipynb").is_file()
     assert tree_bytes(published / "html") == before
@@ -58,15 +62,26 @@ def test_a_failing_chapter_is_named_the_others_finish_and_nothing_is_published(p
 
 def test_a_failed_html_build_leaves_the_previous_book_intact(built, published, tmp_path):
     import shutil
+
     executed, _, _ = built
     broken = tmp_path / "executed"
     shutil.copytree(executed, broken)
     nb = broken / "chapters" / "cold_war.ipynb"
-    nb.write_text(nb.read_text(encoding="utf-8").replace("{numref}`fig-cold-war-timeline`", "{numref}`fig-nowhere`"),
-                  encoding="utf-8")
+    nb.write_text(
+        nb.read_text(encoding="utf-8").replace("{numref}`fig-cold-war-timeline`", "{numref}`fig-nowhere`"),
+        encoding="utf-8",
+    )
     before = tree_bytes(published / "html")
-    result = run([sys.executable, str(ROOT / "scripts" / "build_html.py"), "--executed", str(broken),
-                  "--html", str(published / "html")])
+    result = run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_html.py"),
+            "--executed",
+            str(broken),
+            "--html",
+            str(published / "html"),
+        ]
+    )
     assert result.returncode == 1 and "previous book" in result.stderr
     assert tree_bytes(published / "html") == before
     assert not (published / "html.partial").exists()
@@ -100,8 +115,15 @@ def test_ctrl_c_stops_every_kernel_and_leaves_nothing_half_written(tmp_path):
     build = tmp_path / "build"
     marker = f"sigint-{os.getpid()}"
     env = dict(os.environ, NKRUSSIA_TEST_RUN=marker)
-    proc = subprocess.Popen(BOOK + ["--build", str(build)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        BOOK + ["--build", str(build)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     for line in proc.stdout:
         if line.startswith("Executing"):
             break
@@ -124,18 +146,44 @@ def test_ctrl_c_stops_every_kernel_and_leaves_nothing_half_written(tmp_path):
 def test_text_from_the_dataset_is_escaped_everywhere_it_is_rendered(data_copy, tmp_path):
     hostile_title = "<script>alert(1)</script>"
     hostile_summary = "**x** [x](javascript:alert(1)) {cite}`wikipedia-fr` <b>bold</b>"
-    data_copy.edit("events", lambda f: pd.concat([f, pd.DataFrame([{
-        **f.iloc[-1].to_dict(), "event_id": "hostile-event", "date": "2025-11", "date_end": "", "date_note": "",
-        "title": hostile_title, "summary": hostile_summary}])]))
-    data_copy.edit("citations", lambda f: pd.concat([f, pd.DataFrame([{
-        **f.iloc[0].to_dict(), "citation_id": "c999", "event_id": "hostile-event", "quantity_id": ""}])]))
+    data_copy.edit(
+        "events",
+        lambda f: pd.concat(
+            [
+                f,
+                pd.DataFrame(
+                    [
+                        {
+                            **f.iloc[-1].to_dict(),
+                            "event_id": "hostile-event",
+                            "date": "2025-11",
+                            "date_end": "",
+                            "date_note": "",
+                            "title": hostile_title,
+                            "summary": hostile_summary,
+                        }
+                    ]
+                ),
+            ]
+        ),
+    )
+    data_copy.edit(
+        "citations",
+        lambda f: pd.concat(
+            [
+                f,
+                pd.DataFrame(
+                    [{**f.iloc[0].to_dict(), "citation_id": "c999", "event_id": "hostile-event", "quantity_id": ""}]
+                ),
+            ]
+        ),
+    )
     build = tmp_path / "build"
     result = run(BOOK + ["--data-dir", str(data_copy), "--build", str(build)])
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     page = (build / "html" / "chapters" / "alliance.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script>alert(1)" not in page and "javascript:alert" not in page.replace(
-        "[x](javascript:alert(1))", "")
+    assert "<script>alert(1)" not in page and "javascript:alert" not in page.replace("[x](javascript:alert(1))", "")
     assert 'href="javascript' not in page and "<b>bold</b>" not in page
     assert "**x**" in page and "{cite}`wikipedia-fr`" in page
     # the data appendix offers for download the data the pages were computed from, not the checkout's

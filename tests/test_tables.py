@@ -1,5 +1,5 @@
-import pandas as pd
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nkrussia import tables
 
@@ -36,13 +36,16 @@ def test_disagreement_box_shows_both_quotes(ds):
 
 
 def test_quantity_values_show_approximation_and_magnitude(ds):
-    q = ds.quantities[ds.quantities["quantity_id"].isin(["killed-kursk-news", "troops-kursk-news", "soviet-troops-korean-war"])]
+    q = ds.quantities[
+        ds.quantities["quantity_id"].isin(["killed-kursk-news", "troops-kursk-news", "soviet-troops-korean-war"])
+    ]
     md = tables.quantity_table(ds, q).data
     assert "about 600" in md and "thousands" in md and "26,000" in md
 
 
 def test_explorer_json_cannot_close_its_script_element(ds):
     from nkrussia.explorer import _script_json, explorer
+
     assert "</script>" not in _script_json({"title": "</script><script>alert(1)</script>"})
     html = explorer(ds).data
     assert html.count("<script") == 2 and "innerHTML" not in html
@@ -50,6 +53,7 @@ def test_explorer_json_cannot_close_its_script_element(ds):
 
 def test_explorer_lists_every_event_with_its_quotes(ds):
     from nkrussia.explorer import explorer_data
+
     data = explorer_data(ds)
     assert len(data["events"]) == len(ds.events)
     vladivostok = next(e for e in data["events"] if e["id"] == "vladivostok-summit-2019")

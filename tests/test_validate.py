@@ -1,20 +1,21 @@
 """One broken copy of the data package per rule, each asserting the exact problem reported."""
+
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
+from conftest import needs_corpus
 
 from nkrussia import DATA_DIR
 from nkrussia.validate import Problem, validate
-
-from conftest import needs_corpus
 
 
 def set_cell(row, column, value):
     def change(frame):
         frame.loc[row, column] = value
         return frame
+
     return change
 
 
@@ -32,9 +33,16 @@ def test_the_real_data_package_is_valid():
 @pytest.mark.parametrize("value", ["2024-02-30", "2024-13"])
 def test_impossible_date(data_copy, value):
     data_copy.edit("events", set_cell(3, "date", value))
-    assert problems_of(data_copy) == [Problem(
-        "events.csv", 5, "date", value, "date-valid",
-        "not a valid date at its precision (YYYY, YYYY-MM with month 01-12, YYYY-MM-DD with a real day)")]
+    assert problems_of(data_copy) == [
+        Problem(
+            "events.csv",
+            5,
+            "date",
+            value,
+            "date-valid",
+            "not a valid date at its precision (YYYY, YYYY-MM with month 01-12, YYYY-MM-DD with a real day)",
+        )
+    ]
 
 
 def test_free_text_in_a_date_field(data_copy):
@@ -45,8 +53,9 @@ def test_free_text_in_a_date_field(data_copy):
 
 def test_end_before_start(data_copy):
     data_copy.edit("events", set_cell(3, "date_end", "1949"))
-    assert problems_of(data_copy) == [Problem("events.csv", 5, "date_end", "1949", "date-order",
-                                              "ends before it starts (1950)")]
+    assert problems_of(data_copy) == [
+        Problem("events.csv", 5, "date_end", "1949", "date-order", "ends before it starts (1950)")
+    ]
 
 
 def test_unknown_actor(data_copy):
@@ -64,8 +73,16 @@ def test_citation_to_an_unknown_source(data_copy):
 @needs_corpus
 def test_quote_not_in_its_source(data_copy):
     data_copy.edit("citations", set_cell(0, "quote", "Une phrase absente"))
-    assert problems_of(data_copy) == [Problem("citations.csv", 2, "quote", "Une phrase absente", "quote-verbatim",
-                                              "not found verbatim at line 87 of chronology-2024")]
+    assert problems_of(data_copy) == [
+        Problem(
+            "citations.csv",
+            2,
+            "quote",
+            "Une phrase absente",
+            "quote-verbatim",
+            "not found verbatim at line 87 of chronology-2024",
+        )
+    ]
 
 
 @needs_corpus
@@ -93,14 +110,23 @@ def test_changed_source_file_hash(data_copy):
 def test_event_without_citation(data_copy):
     data_copy.edit("citations", lambda f: f[f["event_id"] != "treaty-1961"])
     row = list(pd.read_csv(data_copy / "events.csv")["event_id"]).index("treaty-1961") + 2
-    assert problems_of(data_copy) == [Problem("events.csv", row, "event_id", "treaty-1961", "event-cited",
-                                              "the event has no citation")]
+    assert problems_of(data_copy) == [
+        Problem("events.csv", row, "event_id", "treaty-1961", "event-cited", "the event has no citation")
+    ]
 
 
 def test_overlapping_periods(data_copy):
     data_copy.edit("periods", set_cell(1, "start", "1950"))
-    assert problems_of(data_copy) == [Problem("periods.csv", 3, "start", "1950", "period-contiguous",
-                                              "must start the year after the previous period ends (no overlap, no gap)")]
+    assert problems_of(data_copy) == [
+        Problem(
+            "periods.csv",
+            3,
+            "start",
+            "1950",
+            "period-contiguous",
+            "must start the year after the previous period ends (no overlap, no gap)",
+        )
+    ]
 
 
 def test_tone_and_intensity_must_agree(data_copy):
@@ -121,10 +147,13 @@ def test_empty_file(data_copy):
     assert [(p.file, p.rule) for p in problems_of(data_copy)] == [("events.csv", "empty-file")]
 
 
-@pytest.mark.parametrize("change, rule, column", [
-    (lambda f: f.drop(columns=["tone"]), "missing-label", "tone"),
-    (lambda f: f.assign(extra="x"), "extra-label", "extra"),
-])
+@pytest.mark.parametrize(
+    "change, rule, column",
+    [
+        (lambda f: f.drop(columns=["tone"]), "missing-label", "tone"),
+        (lambda f: f.assign(extra="x"), "extra-label", "extra"),
+    ],
+)
 def test_missing_or_extra_column(data_copy, change, rule, column):
     data_copy.edit("events", change)
     found = [(p.file, p.column, p.rule) for p in problems_of(data_copy)]
@@ -155,27 +184,35 @@ def test_without_corpus_the_quote_checks_are_skipped_loudly(data_copy, tmp_path)
 
 def test_command_line_exits_non_zero_and_names_file_row_column_value(data_copy):
     data_copy.edit("events", set_cell(3, "date", "2024-02-30"))
-    run = subprocess.run([sys.executable, "-m", "nkrussia.validate", "--data-dir", str(data_copy)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "nkrussia.validate", "--data-dir", str(data_copy)], capture_output=True, text=True
+    )
     assert run.returncode == 1
     assert "events.csv, row 5, column date, value '2024-02-30': [date-valid]" in run.stderr
 
 
-@pytest.mark.parametrize("table, change", [
-    ("events", set_cell(3, "date", "printemps 2025")),
-    ("events", set_cell(3, "intensity", "beaucoup")),
-    ("events", set_cell(3, "tone", "amical")),
-    ("events", set_cell(3, "title", "")),
-    ("events", lambda f: pd.concat([f, f.iloc[[0]]])),
-    ("event_actors", set_cell(0, "actor_id", "nobody")),
-    ("citations", set_cell(0, "quote", "x" * 201)),
-    ("sources", set_cell(0, "title_is_ours", "maybe")),
-])
+@pytest.mark.parametrize(
+    "table, change",
+    [
+        ("events", set_cell(3, "date", "printemps 2025")),
+        ("events", set_cell(3, "intensity", "beaucoup")),
+        ("events", set_cell(3, "tone", "amical")),
+        ("events", set_cell(3, "title", "")),
+        ("events", lambda f: pd.concat([f, f.iloc[[0]]])),
+        ("event_actors", set_cell(0, "actor_id", "nobody")),
+        ("citations", set_cell(0, "quote", "x" * 201)),
+        ("sources", set_cell(0, "title_is_ours", "maybe")),
+    ],
+)
 def test_vectorised_schema_checks_flag_the_same_cells_as_frictionless(data_copy, table, change):
     from nkrussia.validate import frictionless_problems
+
     data_copy.edit(table, change)
-    ours = {(p.file, p.row, p.column) for p in problems_of(data_copy) if p.rule in
-            {"type-error", "constraint-error", "unique-error", "foreign-key"}}
+    ours = {
+        (p.file, p.row, p.column)
+        for p in problems_of(data_copy)
+        if p.rule in {"type-error", "constraint-error", "unique-error", "foreign-key"}
+    }
     reference = {(p.file, p.row, p.column) for p in frictionless_problems(data_copy) if p.rule != "primary-key"}
     assert ours == reference and ours
 
@@ -184,13 +221,16 @@ def _row_of(data_copy, event_id):
     return list(pd.read_csv(data_copy / "events.csv")["event_id"]).index(event_id)
 
 
-@pytest.mark.parametrize("event_id, column, value, rule", [
-    ("ballet-pyongyang-2024-03-21", "intensity", "2", "intensity-anchor"),      # I1: not an anchor level
-    ("ballet-pyongyang-2024-03-21", "tone", "neutral", "tone-intensity"),       # T3: neutral must be 0
-    ("korean-war-1950", "tone", "cooperation", "context-neutral"),             # T2: context is neutral
-    ("yoon-elected-2022", "scope", "bilateral", "domestic-context"),           # C2, S3: domestic is context
-    ("korean-war-1950", "span", "", "span-kind"),                              # D3: a span says its kind
-])
+@pytest.mark.parametrize(
+    "event_id, column, value, rule",
+    [
+        ("ballet-pyongyang-2024-03-21", "intensity", "2", "intensity-anchor"),  # I1: not an anchor level
+        ("ballet-pyongyang-2024-03-21", "tone", "neutral", "tone-intensity"),  # T3: neutral must be 0
+        ("korean-war-1950", "tone", "cooperation", "context-neutral"),  # T2: context is neutral
+        ("yoon-elected-2022", "scope", "bilateral", "domestic-context"),  # C2, S3: domestic is context
+        ("korean-war-1950", "span", "", "span-kind"),  # D3: a span says its kind
+    ],
+)
 def test_the_mechanical_rules_of_the_codebook_are_enforced(data_copy, event_id, column, value, rule):
     row = _row_of(data_copy, event_id)
     data_copy.edit("events", set_cell(row, column, value))

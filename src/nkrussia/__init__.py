@@ -1,4 +1,5 @@
 """The cited dataset of Russia/USSR-North Korea relations, and what the book's chapters compute from it."""
+
 import os
 from pathlib import Path
 

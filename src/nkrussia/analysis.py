@@ -1,5 +1,6 @@
 """Cross-period measures: counts per year and period under the codebook's counting rule (D4), the
 cooperation-friction index and its sensitivity, corroboration by independent origin."""
+
 import numpy as np
 import pandas as pd
 
@@ -45,8 +46,9 @@ def period_weights(events, periods):
 def period_shares(events, periods, column):
     """Share of each value of `column` in each period's events, counted by rule D4."""
     w = period_weights(events, periods).merge(events[["event_id", column]].astype({column: str}), on="event_id")
-    table = w.pivot_table(index="period_id", columns=column, values="weight", aggfunc="sum", fill_value=0.0,
-                          observed=False)
+    table = w.pivot_table(
+        index="period_id", columns=column, values="weight", aggfunc="sum", fill_value=0.0, observed=False
+    )
     return table.div(table.sum(axis=1), axis=0).reindex(list(periods["period_id"])).fillna(0.0)
 
 
@@ -119,8 +121,15 @@ def sensitivity(events, years, first=None, second=None, thresholds=(THRESHOLD - 
             index = tone_index(ev, years, variant)
             for threshold in thresholds if variant != "sum" else (thresholds[1] * 3,):
                 years_found = list(turning_points(index, threshold)["year"])
-                rows.append({"coding": coding, "variant": variant, "threshold": threshold,
-                             "turning_points": len(years_found), "years": years_found})
+                rows.append(
+                    {
+                        "coding": coding,
+                        "variant": variant,
+                        "threshold": threshold,
+                        "turning_points": len(years_found),
+                        "years": years_found,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -129,8 +138,9 @@ def source_period_matrix(ds):
     a window shared across periods)."""
     cited = ds.citations.dropna(subset=["event_id"])[["event_id", "source_id"]].drop_duplicates()
     weights = period_weights(ds.events, ds.periods).merge(cited, on="event_id")
-    table = weights.pivot_table(index="source_id", columns="period_id", values="weight", aggfunc="sum",
-                                observed=False, fill_value=0.0)
+    table = weights.pivot_table(
+        index="source_id", columns="period_id", values="weight", aggfunc="sum", observed=False, fill_value=0.0
+    )
     return table.reindex(index=list(ds.sources["source_id"]), columns=list(ds.periods["period_id"]), fill_value=0.0)
 
 
@@ -151,7 +161,9 @@ def origin_keys(ds, column="event_id"):
         return {state[a] if pd.notna(state.get(a)) else a for a in origin.split(";")}
 
     cit = ds.citations.dropna(subset=[column])
-    pairs = pd.Series([keys(o, s) for o, s in zip(cit["origin"], cit["source_id"])], index=cit[column].to_numpy())
+    pairs = pd.Series(
+        [keys(o, s) for o, s in zip(cit["origin"], cit["source_id"], strict=True)], index=cit[column].to_numpy()
+    )
     return pairs.groupby(level=0).agg(lambda sets: set().union(*sets))
 
 
@@ -166,6 +178,7 @@ def precision_by_source(ds):
     cited = ds.citations.dropna(subset=["event_id"])[["event_id", "source_id"]].drop_duplicates()
     cited = cited.merge(ds.events[["event_id", "precision", "date_note"]], on="event_id")
     table = pd.crosstab(cited["source_id"], cited["precision"]).reindex(
-        index=list(ds.sources["source_id"]), columns=["day", "month", "year"], fill_value=0)
+        index=list(ds.sources["source_id"]), columns=["day", "month", "year"], fill_value=0
+    )
     table["inferred or resolved"] = cited.groupby("source_id")["date_note"].count().reindex(table.index, fill_value=0)
     return table

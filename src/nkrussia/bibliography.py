@@ -1,7 +1,8 @@
 """references.bib is generated from data/sources.csv (never written twice):
 
-    python -m nkrussia.bibliography > references.bib
+python -m nkrussia.bibliography > references.bib
 """
+
 import sys
 
 import pandas as pd
@@ -17,8 +18,11 @@ def _braced(text):
 def bibtex(sources):
     entries = []
     for s in sources.itertuples():
-        fields = {"title": "{" + s.title + (" [descriptive title]" if s.title_is_ours else "") + "}",
-                  "howpublished": s.kind, "language": "French"}
+        fields = {
+            "title": "{" + s.title + (" [descriptive title]" if s.title_is_ours else "") + "}",
+            "howpublished": s.kind,
+            "language": "French",
+        }
         if pd.notna(s.publisher):
             fields["publisher"] = s.publisher
         if pd.notna(s.published):

@@ -3,6 +3,7 @@
 `markdown(ds)` gives plain Markdown (the second coder's copy); `markdown(ds, escape=tables.escape)`
 gives MyST for the book, with every piece of dataset text escaped.
 """
+
 FIELDS = {
     "event": "What counts as one event",
     "category": "Category: what was done",
@@ -32,9 +33,20 @@ def markdown(ds, escape=_plain, heading="##"):
         "Moscow and Pyongyang) and an **intensity** (how close or how far apart it puts them). Apply the "
         "rules of each field in their order; the first rule that decides, decides.",
         f"{heading} Categories",
-        _table(["Code", "Label", "Definition", "Includes", "Excludes", "Quad class"],
-               [[f"`{c.category_id}`", escape(c.label), escape(c.description), escape(c.includes),
-                 escape(c.excludes), escape(c.quad_class)] for c in ds.categories.itertuples()]),
+        _table(
+            ["Code", "Label", "Definition", "Includes", "Excludes", "Quad class"],
+            [
+                [
+                    f"`{c.category_id}`",
+                    escape(c.label),
+                    escape(c.description),
+                    escape(c.includes),
+                    escape(c.excludes),
+                    escape(c.quad_class),
+                ]
+                for c in ds.categories.itertuples()
+            ],
+        ),
     ]
     rules = ds.codebook_rules.sort_values(["order"])
     for field, title in FIELDS.items():
@@ -44,15 +56,27 @@ def markdown(ds, escape=_plain, heading="##"):
             example = ""
             if isinstance(r.example_event_id, str) and r.example_event_id in events.index:
                 e = events.loc[r.example_event_id]
-                example = (f" *Example:* {escape(e['title'])} (`{r.example_event_id}`: {escape(e['category'])}, "
-                           f"{escape(e['scope'])}, {escape(e['tone'])}, {int(e['intensity']):+d}).")
+                example = (
+                    f" *Example:* {escape(e['title'])} (`{r.example_event_id}`: {escape(e['category'])}, "
+                    f"{escape(e['scope'])}, {escape(e['tone'])}, {int(e['intensity']):+d})."
+                )
             items.append(f"{r.order}. **{r.rule_id}.** {escape(r.rule)}{example}")
         parts.append("\n".join(items))
         if field == "intensity":
-            parts.append(_table(["Level", "Anchor", "Criteria", "Worked example"], [
-                [f"{int(a.level):+d}", escape(a.label), escape(a.criteria),
-                 f"{escape(events.loc[a.example_event_id, 'title'])} (`{a.example_event_id}`)"]
-                for a in ds.intensity_anchors.sort_values("level", ascending=False).itertuples()]))
+            parts.append(
+                _table(
+                    ["Level", "Anchor", "Criteria", "Worked example"],
+                    [
+                        [
+                            f"{int(a.level):+d}",
+                            escape(a.label),
+                            escape(a.criteria),
+                            f"{escape(events.loc[a.example_event_id, 'title'])} (`{a.example_event_id}`)",
+                        ]
+                        for a in ds.intensity_anchors.sort_values("level", ascending=False).itertuples()
+                    ],
+                )
+            )
     return "\n\n".join(parts)
 
 
@@ -62,9 +86,12 @@ CODES = ["category", "scope", "tone", "intensity"]
 def uncoded_events(ds):
     """The events as a blind coder sees them: dates, place, our title and summary, and every quote,
     without the four codes."""
-    quotes = (ds.citations.dropna(subset=["event_id"])
-              .assign(text=lambda c: c["source_id"].astype(str) + ", " + c["locator"] + ": " + c["quote"])
-              .groupby("event_id")["text"].agg(" | ".join))
+    quotes = (
+        ds.citations.dropna(subset=["event_id"])
+        .assign(text=lambda c: c["source_id"].astype(str) + ", " + c["locator"] + ": " + c["quote"])
+        .groupby("event_id")["text"]
+        .agg(" | ".join)
+    )
     columns = ["event_id", "date", "date_end", "span", "date_note", "place", "title", "summary"]
     return ds.events[columns].assign(quotes=ds.events["event_id"].map(quotes)).sort_values("event_id")
 
@@ -76,6 +103,7 @@ def main(argv=None):
 
     from . import DATA_DIR
     from .dataset import load
+
     parser = argparse.ArgumentParser(prog="python -m nkrussia.codebook", description=main.__doc__)
     parser.add_argument("packet", type=Path)
     parser.add_argument("--data-dir", default=DATA_DIR, type=Path)

@@ -6,6 +6,7 @@ quantity citing that source, or explained in data/uncovered.csv.
 An expression is covered when an event (or a quantity's event) that cites the same source starts or
 ends on the same year, month and day, as far as the expression states them.
 """
+
 import argparse
 import re
 import sys
@@ -15,8 +16,20 @@ import pandas as pd
 from . import DATA_DIR, corpus_dir
 from .dataset import load
 
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 _M = "(" + "|".join(MONTHS) + ")"
 _Y = r"(1[89]\d\d|20\d\d)"
 # Most specific first; each match hides its characters from the later patterns.
@@ -57,15 +70,16 @@ def find_dates(text):
             for m in pattern.finditer(masked):
                 for year, month, day in _parts(kind, m.groups()):
                     rows.append((number, m.group(0), year, month, day))
-                masked = masked[:m.start()] + "#" * (m.end() - m.start()) + masked[m.end():]
+                masked = masked[: m.start()] + "#" * (m.end() - m.start()) + masked[m.end() :]
     return pd.DataFrame(rows, columns=["line", "expression", "year", "month", "day"])
 
 
 def _anchors(ds):
     """Dates (year, month, day, precision) each source's events and quantities stand on."""
     ev = ds.events.set_index("event_id")
-    cit = ds.citations.merge(ds.quantities[["quantity_id", "event_id"]], on="quantity_id", how="left",
-                             suffixes=("", "_of_quantity"))
+    cit = ds.citations.merge(
+        ds.quantities[["quantity_id", "event_id"]], on="quantity_id", how="left", suffixes=("", "_of_quantity")
+    )
     cit["event"] = cit["event_id"].fillna(cit["event_id_of_quantity"])
     cit["item"] = cit["event_id"].fillna(cit["quantity_id"])
     cit = cit.dropna(subset=["event"])
@@ -94,11 +108,20 @@ def report(ds, corpus):
                 value = getattr(d, part)
                 if pd.notna(value):
                     ok &= mine[part] == value
-            reason = reasons[(reasons["source_id"] == source.source_id) & (reasons["line"] == d.line)
-                             & (reasons["expression"] == d.expression)]["reason"]
-            rows.append({"source_id": source.source_id, "line": d.line, "expression": d.expression,
-                         "covered_by": ", ".join(sorted(set(mine.loc[ok, "item"]))),
-                         "reason": reason.iloc[0] if len(reason) else ""})
+            reason = reasons[
+                (reasons["source_id"] == source.source_id)
+                & (reasons["line"] == d.line)
+                & (reasons["expression"] == d.expression)
+            ]["reason"]
+            rows.append(
+                {
+                    "source_id": source.source_id,
+                    "line": d.line,
+                    "expression": d.expression,
+                    "covered_by": ", ".join(sorted(set(mine.loc[ok, "item"]))),
+                    "reason": reason.iloc[0] if len(reason) else "",
+                }
+            )
     return pd.DataFrame(rows).drop_duplicates(ignore_index=True)
 
 
@@ -113,8 +136,10 @@ def main(argv=None):
     shown = table if args.all else table[table["covered_by"] == ""]
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 60, "display.width", 200):
         print(shown.to_string(index=False))
-    print(f"\n{len(table)} date expressions, {int((table['covered_by'] != '').sum())} covered, "
-          f"{int((table['reason'] != '').sum())} explained in uncovered.csv, {len(unexplained)} unexplained")
+    print(
+        f"\n{len(table)} date expressions, {int((table['covered_by'] != '').sum())} covered, "
+        f"{int((table['reason'] != '').sum())} explained in uncovered.csv, {len(unexplained)} unexplained"
+    )
     return 1 if len(unexplained) else 0
 
 

@@ -1,4 +1,5 @@
 """Load the data package into typed pandas DataFrames, driven by datapackage.json (the one schema)."""
+
 import json
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -39,8 +40,13 @@ def read_descriptor(data_dir=DATA_DIR):
 
 def read_raw(data_dir, resource):
     """A resource's CSV as strings, exactly as written (empty cells are empty strings)."""
-    return pd.read_csv(Path(data_dir) / resource["path"], dtype=str, keep_default_na=False,
-                       encoding=resource.get("encoding", "utf-8-sig"), engine="c")
+    return pd.read_csv(
+        Path(data_dir) / resource["path"],
+        dtype=str,
+        keep_default_na=False,
+        encoding=resource.get("encoding", "utf-8-sig"),
+        engine="c",
+    )
 
 
 def typed(frame, schema):
@@ -58,7 +64,9 @@ def typed(frame, schema):
         elif kind == "boolean":
             out[name] = col.str.lower().map({"true": True, "false": False}).astype("boolean")
         elif enum:
-            out[name] = pd.Categorical(col.where(col.isin(enum)), categories=enum)  # invalid values are reported by validate
+            out[name] = pd.Categorical(
+                col.where(col.isin(enum)), categories=enum
+            )  # invalid values are reported by validate
         else:
             out[name] = col.astype("string").replace("", pd.NA)
     return out
@@ -80,7 +88,8 @@ def assemble(descriptor, tables):
     tables = dict(tables)
     sources = list(tables["sources"]["source_id"])
     tables["citations"] = tables["citations"].assign(
-        source_id=pd.Categorical(tables["citations"]["source_id"], categories=sources))
+        source_id=pd.Categorical(tables["citations"]["source_id"], categories=sources)
+    )
     periods = tables["periods"].sort_values("order").reset_index(drop=True)
     tables["periods"] = periods
     categories = tables["categories"]
@@ -88,9 +97,11 @@ def assemble(descriptor, tables):
     span = dates.spans(events["date"], events["date_end"])
     events = events.assign(start=span["start"], end=span["end"], precision=span["precision"])
     events["category"] = pd.Categorical(events["category"], categories=list(categories["category_id"]))
-    events["quad_class"] = events["category"].map(categories.set_index("category_id")["quad_class"]).astype(
-        categories["quad_class"].dtype)
+    events["quad_class"] = (
+        events["category"].map(categories.set_index("category_id")["quad_class"]).astype(categories["quad_class"].dtype)
+    )
     from .periods import assign
+
     events["period_id"] = assign(events["start"], periods)
     tables["events"] = events.sort_values(["start", "end", "event_id"]).reset_index(drop=True)
     return Dataset(descriptor=descriptor, **tables)

@@ -1,4 +1,5 @@
 """ISO 8601 dates at reduced precision: YYYY, YYYY-MM or YYYY-MM-DD."""
+
 import calendar
 import re
 
@@ -47,8 +48,12 @@ def _first_and_last(text):
     year_end = (day.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
     last = np.where(length == 10, day, np.where(length == 7, month_end, year_end))
     precision = np.where(~valid, None, np.where(length == 10, "day", np.where(length == 7, "month", "year")))
-    return (first.astype("datetime64[ns]"), pd.Series(last, index=text.index).astype("datetime64[ns]").where(valid),
-            pd.Categorical(precision, categories=PRECISIONS), pd.Series(valid, index=text.index))
+    return (
+        first.astype("datetime64[ns]"),
+        pd.Series(last, index=text.index).astype("datetime64[ns]").where(valid),
+        pd.Categorical(precision, categories=PRECISIONS),
+        pd.Series(valid, index=text.index),
+    )
 
 
 def spans(start, end=None):

@@ -1,6 +1,7 @@
 """The explorable timeline: every event, filterable by period, category and source, each opening its
 summary, citations and French quotes. One self-contained HTML block (no script from the network);
 the data travels as JSON and every piece of text is inserted with textContent, never as markup."""
+
 import json
 
 import pandas as pd
@@ -69,8 +70,12 @@ STYLE = """
 
 def _script_json(value):
     """JSON that cannot close the <script> element it sits in."""
-    return (json.dumps(value, ensure_ascii=False, sort_keys=True)
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return (
+        json.dumps(value, ensure_ascii=False, sort_keys=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 def explorer_data(ds):
@@ -82,27 +87,41 @@ def explorer_data(ds):
     events = []
     for e in ds.events.itertuples():
         mine = by_event.get(e.event_id, cites.iloc[:0])
-        events.append({
-            "id": e.event_id, "when": label(e.date, "" if pd.isna(e.date_end) else e.date_end),
-            "period": e.period_id, "category": e.category, "category_label": categories[e.category],
-            "colour": CATEGORY_COLOURS[e.category], "tone": e.tone, "title": e.title, "summary": e.summary,
-            "note": "" if pd.isna(e.date_note) else e.date_note,
-            "sources": sorted(set(mine["source_id"].astype(str))),
-            "citations": [{"label": c.source_id, "href": "bibliography.html", "locator": c.locator, "quote": c.quote}
-                          for c in mine.itertuples()],
-        })
+        events.append(
+            {
+                "id": e.event_id,
+                "when": label(e.date, "" if pd.isna(e.date_end) else e.date_end),
+                "period": e.period_id,
+                "category": e.category,
+                "category_label": categories[e.category],
+                "colour": CATEGORY_COLOURS[e.category],
+                "tone": e.tone,
+                "title": e.title,
+                "summary": e.summary,
+                "note": "" if pd.isna(e.date_note) else e.date_note,
+                "sources": sorted(set(mine["source_id"].astype(str))),
+                "citations": [
+                    {"label": c.source_id, "href": "bibliography.html", "locator": c.locator, "quote": c.quote}
+                    for c in mine.itertuples()
+                ],
+            }
+        )
     filters = {
         "period": [[p, t] for p, t in periods.items()],
-        "category": [[c, l] for c, l in categories.items() if c in set(ds.events["category"].astype(str))],
+        "category": [[c, label] for c, label in categories.items() if c in set(ds.events["category"].astype(str))],
         "source": [[s, t] for s, t in sources.items()],
     }
     return {"events": events, "filters": filters}
 
 
 def explorer(ds):
-    selects = "".join(f'<label>{name}<select data-filter="{key}"><option value="">All</option></select></label>'
-                      for key, name in (("period", "Period"), ("category", "Category"), ("source", "Source")))
-    return HTML(f'<style>{STYLE}</style><div id="nk-explorer"><form class="nk-filters" role="search">{selects}'
-                f'<span class="nk-count" aria-live="polite"></span></form><ol class="nk-events"></ol></div>'
-                f'<script type="application/json" id="nk-explorer-data">{_script_json(explorer_data(ds))}</script>'
-                f"<script>{SCRIPT}</script>")
+    selects = "".join(
+        f'<label>{name}<select data-filter="{key}"><option value="">All</option></select></label>'
+        for key, name in (("period", "Period"), ("category", "Category"), ("source", "Source"))
+    )
+    return HTML(
+        f'<style>{STYLE}</style><div id="nk-explorer"><form class="nk-filters" role="search">{selects}'
+        f'<span class="nk-count" aria-live="polite"></span></form><ol class="nk-events"></ol></div>'
+        f'<script type="application/json" id="nk-explorer-data">{_script_json(explorer_data(ds))}</script>'
+        f"<script>{SCRIPT}</script>"
+    )

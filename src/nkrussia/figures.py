@@ -1,5 +1,6 @@
 """One figure style for the whole book: colour-blind-safe colours (Paul Tol), the same colour for the
 same category everywhere, fixed sizes, no chart junk."""
+
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -11,17 +12,37 @@ from . import analysis
 
 WIDTH = 7.5  # inches: the book's text column at 100 dpi
 CATEGORY_COLOURS = {  # Tol 'muted' plus two greys
-    "meet_visit": "#332288", "agree_sign": "#88CCEE", "support": "#44AA99", "criticise": "#882255",
-    "military_cooperation": "#117733", "economic_cooperation": "#999933", "cultural_exchange": "#DDCC77",
-    "aid": "#CC6677", "reduce_relations": "#AA4499", "military_action": "#555555", "domestic": "#BBBBBB",
+    "meet_visit": "#332288",
+    "agree_sign": "#88CCEE",
+    "support": "#44AA99",
+    "criticise": "#882255",
+    "military_cooperation": "#117733",
+    "economic_cooperation": "#999933",
+    "cultural_exchange": "#DDCC77",
+    "aid": "#CC6677",
+    "reduce_relations": "#AA4499",
+    "military_action": "#555555",
+    "domestic": "#BBBBBB",
     "statement": "#6699CC",
 }
 TONE_COLOURS = {"cooperation": "#4477AA", "neutral": "#BBBBBB", "friction": "#EE6677"}  # Tol 'bright'
 STYLE = {
-    "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11, "axes.titleweight": "bold",
-    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "axes.grid.axis": "x",
-    "grid.color": "#dddddd", "grid.linewidth": 0.6, "axes.axisbelow": True, "legend.frameon": False,
-    "figure.facecolor": "white", "axes.facecolor": "white", "svg.hashsalt": "nkrussia",
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "x",
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "legend.frameon": False,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "svg.hashsalt": "nkrussia",
     "path.simplify": False,
 }
 plt.rcParams.update(STYLE)
@@ -57,24 +78,47 @@ def timeline(ds, events, title, window=None):
         hatched = (sub["span"].astype(object) == "window").to_numpy()
         for solid in (True, False):
             pick = hatched != solid
-            ax.barh([row] * int(pick.sum()), width[pick], left=start[pick], height=0.55,
-                    color=CATEGORY_COLOURS[cat], alpha=0.55 if solid else 0.2, hatch=None if solid else "////",
-                    edgecolor=CATEGORY_COLOURS[cat], linewidth=0.8)
+            ax.barh(
+                [row] * int(pick.sum()),
+                width[pick],
+                left=start[pick],
+                height=0.55,
+                color=CATEGORY_COLOURS[cat],
+                alpha=0.55 if solid else 0.2,
+                hatch=None if solid else "////",
+                edgecolor=CATEGORY_COLOURS[cat],
+                linewidth=0.8,
+            )
         exact = sub[sub["precision"] == "day"]
         ax.plot(exact["start"], [row] * len(exact), "o", ms=4, color=CATEGORY_COLOURS[cat])
         for e in sub[sub["start"] < first].itertuples():
-            ax.annotate(f"◀ from {e.start.year}", (first, row), xytext=(2, 7), textcoords="offset points", fontsize=7,
-                        va="bottom")
+            ax.annotate(
+                f"◀ from {e.start.year}",
+                (first, row),
+                xytext=(2, 7),
+                textcoords="offset points",
+                fontsize=7,
+                va="bottom",
+            )
         for e in sub[sub["end"] > last].itertuples():
-            ax.annotate(f"to {e.end.year} ▶", (last, row), xytext=(-2, 7), textcoords="offset points", fontsize=7,
-                        ha="right", va="bottom")
+            ax.annotate(
+                f"to {e.end.year} ▶",
+                (last, row),
+                xytext=(-2, 7),
+                textcoords="offset points",
+                fontsize=7,
+                ha="right",
+                va="bottom",
+            )
     margin = (last - first) * 0.01
     ax.set_xlim(first - margin, last + margin)
     ax.set_yticks(range(len(cats)), [labels[c] for c in cats])
     ax.invert_yaxis()
     _title(fig, title)
-    ax.set_xlabel("date (solid bar: the event lasted through it; hatched: it happened at an unknown moment "
-                  "inside it; dot: exact day)")
+    ax.set_xlabel(
+        "date (solid bar: the event lasted through it; hatched: it happened at an unknown moment "
+        "inside it; dot: exact day)"
+    )
     ax.xaxis.label.set_size(8)
     return fig
 
@@ -83,8 +127,10 @@ def category_tone(ds, events, title):
     """Events per category, stacked by tone."""
     labels = _labels(ds)
     table = pd.crosstab(events["category"].astype(str), events["tone"].astype(str))
-    table = table.reindex(index=[c for c in ds.categories["category_id"] if c in table.index],
-                          columns=[t for t in TONE_COLOURS if t in table.columns])
+    table = table.reindex(
+        index=[c for c in ds.categories["category_id"] if c in table.index],
+        columns=[t for t in TONE_COLOURS if t in table.columns],
+    )
     fig, ax = _figure(0.4 * max(len(table), 3) + 1.0)
     left = pd.Series(0, index=table.index)
     for tone in table.columns:
@@ -105,14 +151,26 @@ def quantities(ds, quantities, title):
     source = ds.citations.dropna(subset=["quantity_id"]).set_index("quantity_id")["source_id"]
     units = list(dict.fromkeys(numeric["unit"]))
     heights = [max(len(numeric[numeric["unit"] == u]), 1) for u in units]
-    fig, axes = plt.subplots(len(units), 1, figsize=(WIDTH, 0.38 * sum(heights) + 0.7 * len(units) + 0.6),
-                             layout="constrained", gridspec_kw={"height_ratios": heights}, squeeze=False)
-    for ax, unit in zip(axes[:, 0], units):
+    fig, axes = plt.subplots(
+        len(units),
+        1,
+        figsize=(WIDTH, 0.38 * sum(heights) + 0.7 * len(units) + 0.6),
+        layout="constrained",
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    for ax, unit in zip(axes[:, 0], units, strict=True):
         rows = numeric[numeric["unit"] == unit]
         y = range(len(rows))
-        ax.barh(y, rows["value"].astype(float), height=0.5,
-                color=["#EE6677" if a else "#4477AA" for a in rows["approximate"]])
-        ax.set_yticks(y, [f"{m} ({source[q]})" for q, m in zip(rows["quantity_id"], rows["measure"])], fontsize=8)
+        ax.barh(
+            y,
+            rows["value"].astype(float),
+            height=0.5,
+            color=["#EE6677" if a else "#4477AA" for a in rows["approximate"]],
+        )
+        ax.set_yticks(
+            y, [f"{m} ({source[q]})" for q, m in zip(rows["quantity_id"], rows["measure"], strict=True)], fontsize=8
+        )
         ax.invert_yaxis()
         ax.set_xlabel(unit + (" (red: approximate)" if rows["approximate"].any() else ""), fontsize=8)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_compact))
@@ -135,8 +193,16 @@ def _period_bands(ax, periods, label=True):
         first, last = pd.Timestamp(int(p.start), 1, 1), pd.Timestamp(int(p.end), 12, 31)
         ax.axvspan(first, last, color="#f2f2f2" if i % 2 == 0 else "white", zorder=0)
         if label:
-            ax.text(first + (last - first) / 2, 1.01, textwrap.fill(p.title, 14), transform=ax.get_xaxis_transform(),
-                    ha="center", va="bottom", fontsize=6.5, linespacing=1.0)
+            ax.text(
+                first + (last - first) / 2,
+                1.01,
+                textwrap.fill(p.title, 14),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=6.5,
+                linespacing=1.0,
+            )
 
 
 def overview_timeline(ds, title):
@@ -150,15 +216,18 @@ def overview_timeline(ds, title):
 
 def per_year_with_sources(counts, sources, title):
     """Events per year (counting rule D4) above the number of documents covering each year."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 4.2), sharex=True, layout="constrained",
-                                      gridspec_kw={"height_ratios": [3, 1.4]})
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(WIDTH, 4.2), sharex=True, layout="constrained", gridspec_kw={"height_ratios": [3, 1.4]}
+    )
     top.bar(counts.index, counts.values, color="#4477AA", width=0.85)
     top.set_ylabel("events")
     _title(fig, title)
     bottom.bar(sources.index, sources.values, color="#BBBBBB", width=0.85)
     bottom.set_ylabel("documents")
     bottom.yaxis.get_major_locator().set_params(integer=True)
-    bottom.set_xlabel("year (counting rule D4: a lasting event counts in each of its years, a window is shared across them)")
+    bottom.set_xlabel(
+        "year (counting rule D4: a lasting event counts in each of its years, a window is shared across them)"
+    )
     bottom.xaxis.label.set_size(8)
     for ax in (top, bottom):
         ax.grid(axis="y", color="#dddddd")
@@ -166,8 +235,13 @@ def per_year_with_sources(counts, sources, title):
     return fig
 
 
-QUAD_COLOURS = {"verbal cooperation": "#88CCEE", "material cooperation": "#4477AA", "verbal conflict": "#EE9988",
-                "material conflict": "#CC3311", "none": "#DDDDDD"}
+QUAD_COLOURS = {
+    "verbal cooperation": "#88CCEE",
+    "material cooperation": "#4477AA",
+    "verbal conflict": "#EE9988",
+    "material conflict": "#CC3311",
+    "none": "#DDDDDD",
+}
 
 
 def _shares_per_period(ds, column, colours, labels, title, codings=None):
@@ -214,11 +288,27 @@ def tone_index_chart(index, turning, periods, title, band=None):
     mid = [pd.Timestamp(int(y), 7, 1) for y in index.index]
     if band is not None:
         low, high = (b.reindex(index.index).to_numpy(float) for b in band)
-        ax.fill_between(mid, low, high, color="#EE7733", alpha=0.35, linewidth=1.5, edgecolor="#EE7733",
-                        label="between the first and second coding")
+        ax.fill_between(
+            mid,
+            low,
+            high,
+            color="#EE7733",
+            alpha=0.35,
+            linewidth=1.5,
+            edgecolor="#EE7733",
+            label="between the first and second coding",
+        )
     ax.plot(mid, index.values, "-o", color="#4477AA", ms=3, linewidth=1, label="index")
-    ax.plot([pd.Timestamp(int(y), 7, 1) for y in turning["year"]], turning["index"], "o", ms=9, mfc="none",
-            mec="#EE6677", mew=1.5, label="turning point")
+    ax.plot(
+        [pd.Timestamp(int(y), 7, 1) for y in turning["year"]],
+        turning["index"],
+        "o",
+        ms=9,
+        mfc="none",
+        mec="#EE6677",
+        mew=1.5,
+        label="turning point",
+    )
     ax.set_ylim(-10, 10)
     ax.set_ylabel("mean intensity (codebook levels)")
     ax.set_xlabel("year")
@@ -231,10 +321,12 @@ def tone_index_chart(index, turning, periods, title, band=None):
 def source_heatmap(matrix, ds, title):
     """Events each document supports in each period."""
     import seaborn as sns  # imported here: it costs every chapter a second at start-up, two chapters use it
+
     fig, ax = _figure(2.8)
     frame = matrix.set_axis(ds.periods.set_index("period_id")["title"][matrix.columns], axis=1)
-    sns.heatmap(frame, annot=frame.map(lambda v: f"{v:.3g}"), fmt="", cmap="Blues", cbar=False, ax=ax,
-                annot_kws={"fontsize": 8})
+    sns.heatmap(
+        frame, annot=frame.map(lambda v: f"{v:.3g}"), fmt="", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8}
+    )
     ax.set_xlabel("period (events counted by rule D4)")
     ax.set_ylabel("document")
     ax.tick_params(labelsize=8)
@@ -246,9 +338,19 @@ def source_heatmap(matrix, ds, title):
 def confusion_heatmap(table, title, xlabel, ylabel):
     """A confusion table of two codings (counts of events), first coding in rows."""
     import seaborn as sns
+
     fig, ax = _figure(0.35 * len(table) + 1.6)
-    sns.heatmap(table, annot=table.map(lambda n: str(n) if n else ""), fmt="", cmap="Blues", cbar=False, ax=ax,
-                annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white")
+    sns.heatmap(
+        table,
+        annot=table.map(lambda n: str(n) if n else ""),
+        fmt="",
+        cmap="Blues",
+        cbar=False,
+        ax=ax,
+        annot_kws={"fontsize": 8},
+        linewidths=0.5,
+        linecolor="white",
+    )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.tick_params(labelsize=8)

@@ -1,4 +1,5 @@
 """The appendix's Performance page: the latest _build/bench.json as a table and a scaling chart."""
+
 import json
 from pathlib import Path
 
@@ -20,7 +21,9 @@ def scaling_chart(bench):
         sizes = [s["events"] for s in bench["scaling"]]
         seconds = [s["seconds"]["median"] for s in bench["scaling"]]
         ax.plot(sizes, seconds, "o-", color="#4477AA", label="measured (median)")
-        ax.plot(sizes, [seconds[0] * n / sizes[0] for n in sizes], "--", color="#BBBBBB", label="linear from the smallest")
+        ax.plot(
+            sizes, [seconds[0] * n / sizes[0] for n in sizes], "--", color="#BBBBBB", label="linear from the smallest"
+        )
         ax.axhline(20, color="#EE6677", linewidth=0.8, label="target for 10^6 events")
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -40,28 +43,48 @@ class Performance:
 
     def glue(self):
         b = self.bench
-        machine = (f"{b['machine']['cores']} cores, {b['machine']['memory_gib']} GiB, {b['machine']['cpu']}, "
-                   f"Python {b['machine']['python']}") if b else "not measured yet"
-        glue_values({"bench_machine": machine, "bench_date": b["measured_on"] if b else "never",
-                     "bench_repeats": b["repeats"] if b else 0})
+        machine = (
+            (
+                f"{b['machine']['cores']} cores, {b['machine']['memory_gib']} GiB, {b['machine']['cpu']}, "
+                f"Python {b['machine']['python']}"
+            )
+            if b
+            else "not measured yet"
+        )
+        glue_values(
+            {
+                "bench_machine": machine,
+                "bench_date": b["measured_on"] if b else "never",
+                "bench_repeats": b["repeats"] if b else 0,
+            }
+        )
         glue_figure("fig_scaling", scaling_chart(b))
 
     def table(self):
         b = self.bench
         if not b:
-            return Markdown("No `_build/bench.json` was found when this page was built. Run `make bench`, then `make book`.")
+            return Markdown(
+                "No `_build/bench.json` was found when this page was built. Run `make bench`, then `make book`."
+            )
 
         def row(label, s, peak=""):
             return [tables.escape(label), f"{s['median']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}", peak]
 
         rows = [row(nb, c["seconds"], f"{c['peak_mib']:.0f}") for nb, c in b["chapters"].items()]
-        rows += [row("all chapters, one after the other", b["sequential_s"]),
-                 row(f"all chapters in parallel (-j {b['parallel_jobs']})", b["parallel_s"]),
-                 row("make book with nothing changed", b["noop_book_s"]),
-                 row("HTML build alone", b["html_build_s"])]
-        rows += [row(f"{s['events']:,} synthetic events: load, validate, aggregate", s["seconds"], f"{s['peak_mib']:.0f}")
-                 for s in b["scaling"]]
-        targets = "\n".join(f"- {'met' if t['met'] else '**missed**'}: {tables.escape(name)} (measured {t['value']})"
-                            for name, t in b["targets"].items())
-        return Markdown(tables.markdown_table(["Measure", "Median (s)", "Spread (s)", "Peak memory (MiB)"], rows)
-                        + "\n\n" + targets)
+        rows += [
+            row("all chapters, one after the other", b["sequential_s"]),
+            row(f"all chapters in parallel (-j {b['parallel_jobs']})", b["parallel_s"]),
+            row("make book with nothing changed", b["noop_book_s"]),
+            row("HTML build alone", b["html_build_s"]),
+        ]
+        rows += [
+            row(f"{s['events']:,} synthetic events: load, validate, aggregate", s["seconds"], f"{s['peak_mib']:.0f}")
+            for s in b["scaling"]
+        ]
+        targets = "\n".join(
+            f"- {'met' if t['met'] else '**missed**'}: {tables.escape(name)} (measured {t['value']})"
+            for name, t in b["targets"].items()
+        )
+        return Markdown(
+            tables.markdown_table(["Measure", "Median (s)", "Spread (s)", "Peak memory (MiB)"], rows) + "\n\n" + targets
+        )

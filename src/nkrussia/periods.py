@@ -1,4 +1,5 @@
 """Periods are contiguous year ranges; an event belongs to the period containing its first day."""
+
 import pandas as pd
 
 

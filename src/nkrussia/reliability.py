@@ -2,6 +2,7 @@
 
 Cohen's kappa comes from scikit-learn, Krippendorff's alpha from the `krippendorff` package.
 """
+
 import krippendorff
 import numpy as np
 import pandas as pd
@@ -41,14 +42,30 @@ def summary(ds, exclude=()):
     rows = []
     for field in NOMINAL:
         a, b = pairs[f"{field}_1"].astype(str), pairs[f"{field}_2"].astype(str)
-        rows.append({"field": field, "events": len(pairs), "agreement": float((a == b).mean()),
-                     "coefficient": "Cohen's κ", "value": kappa(a, b), "target": TARGETS["kappa"]})
+        rows.append(
+            {
+                "field": field,
+                "events": len(pairs),
+                "agreement": float((a == b).mean()),
+                "coefficient": "Cohen's κ",
+                "value": kappa(a, b),
+                "target": TARGETS["kappa"],
+            }
+        )
     a, b = pairs["intensity_1"].astype(float), pairs["intensity_2"].astype(float)
     alpha = krippendorff.alpha(reliability_data=np.vstack([a, b]), level_of_measurement="interval")
-    rows.append({"field": "intensity", "events": len(pairs), "agreement": float((a == b).mean()),
-                 "coefficient": "Krippendorff's α (interval)", "value": float(alpha), "target": TARGETS["alpha"]})
+    rows.append(
+        {
+            "field": "intensity",
+            "events": len(pairs),
+            "agreement": float((a == b).mean()),
+            "coefficient": "Krippendorff's α (interval)",
+            "value": float(alpha),
+            "target": TARGETS["alpha"],
+        }
+    )
     table = pd.DataFrame(rows)
-    table["met"] = [v is not None and v >= t for v, t in zip(table["value"], table["target"])]
+    table["met"] = [v is not None and v >= t for v, t in zip(table["value"], table["target"], strict=True)]
     return table
 
 
@@ -56,16 +73,25 @@ def intensity_spread(ds):
     """Mean absolute difference of intensity and the share of events within one point."""
     pairs = paired(ds)
     diff = (pairs["intensity_1"].astype(float) - pairs["intensity_2"].astype(float)).abs()
-    return {"mean_abs_diff": float(diff.mean()), "within_one": float((diff <= 1).mean()),
-            "within_one_target": TARGETS["within_one"]}
+    return {
+        "mean_abs_diff": float(diff.mean()),
+        "within_one": float((diff <= 1).mean()),
+        "within_one_target": TARGETS["within_one"],
+    }
 
 
 def confusion(ds, field="category"):
     """Counts of events by first code (rows) and second code (columns), over the codes either used."""
     pairs = paired(ds)
-    codes = [c for c in (list(ds.categories["category_id"]) if field == "category" else
-                         sorted(set(pairs[f"{field}_1"].astype(str)) | set(pairs[f"{field}_2"].astype(str))))
-             if c in set(pairs[f"{field}_1"].astype(str)) | set(pairs[f"{field}_2"].astype(str))]
+    codes = [
+        c
+        for c in (
+            list(ds.categories["category_id"])
+            if field == "category"
+            else sorted(set(pairs[f"{field}_1"].astype(str)) | set(pairs[f"{field}_2"].astype(str)))
+        )
+        if c in set(pairs[f"{field}_1"].astype(str)) | set(pairs[f"{field}_2"].astype(str))
+    ]
     table = pd.crosstab(pairs[f"{field}_1"].astype(str), pairs[f"{field}_2"].astype(str))
     return table.reindex(index=codes, columns=codes, fill_value=0)
 
@@ -76,8 +102,15 @@ def disagreements(ds):
     rows = []
     for field in NOMINAL + ["intensity"]:
         differ = pairs[pairs[f"{field}_1"].astype(str) != pairs[f"{field}_2"].astype(str)]
-        rows += [{"event_id": r.event_id, "field": field, "first": str(getattr(r, f"{field}_1")),
-                  "second": str(getattr(r, f"{field}_2"))} for r in differ.itertuples()]
+        rows += [
+            {
+                "event_id": r.event_id,
+                "field": field,
+                "first": str(getattr(r, f"{field}_1")),
+                "second": str(getattr(r, f"{field}_2")),
+            }
+            for r in differ.itertuples()
+        ]
     frame = pd.DataFrame(rows, columns=["event_id", "field", "first", "second"])
     log = ds.reconciliation[["event_id", "field", "final", "resolution"]]
     return frame.merge(log, on=["event_id", "field"], how="left")

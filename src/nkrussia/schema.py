@@ -6,15 +6,11 @@ benchmark; these are the same checks, vectorised, reported with frictionless's e
 frictionless-py still validates the descriptor itself, and the test suite checks that both
 validators flag the same cells on the broken fixtures.
 """
+
 import re
-import sys
 
+import frictionless
 import pandas as pd
-
-# jsonschema (used by frictionless) imports rfc3987_syntax when it is installed (JupyterLab pulls it
-# in); it compiles a grammar for about a second and checks a URI format no descriptor of ours uses.
-sys.modules.setdefault("rfc3987_syntax", None)
-import frictionless  # noqa: E402
 
 TRUE, FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
 INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -56,27 +52,49 @@ def table_problems(name, frame, schema, tables, problem):
             continue
         values = frame[column]
         present = values != ""
-        bad_type = (present & ~_per_value(values, lambda v: _type_ok(v, kind)) if kind != "string"
-                    else pd.Series(False, index=values.index))
+        bad_type = (
+            present & ~_per_value(values, lambda v, kind=kind: _type_ok(v, kind))
+            if kind != "string"
+            else pd.Series(False, index=values.index)
+        )
         checks = [(bad_type, "type-error", f'type is "{kind}"')]
         ok = present & ~bad_type
         if rules.get("required"):
             checks.append((~present, "constraint-error", 'constraint "required" is "True"'))
         if "enum" in rules:
-            checks.append((ok & ~values.isin(rules["enum"]), "constraint-error", f'constraint "enum" is "{rules["enum"]}"'))
+            checks.append(
+                (ok & ~values.isin(rules["enum"]), "constraint-error", f'constraint "enum" is "{rules["enum"]}"')
+            )
         if "pattern" in rules:
-            checks.append((ok & ~_per_value(values, lambda v: v.str.fullmatch(rules["pattern"])), "constraint-error",
-                           f'constraint "pattern" is "{rules["pattern"]}"'))
+            checks.append(
+                (
+                    ok & ~_per_value(values, lambda v, p=rules["pattern"]: v.str.fullmatch(p)),
+                    "constraint-error",
+                    f'constraint "pattern" is "{rules["pattern"]}"',
+                )
+            )
         if "maxLength" in rules:
-            checks.append((ok & (values.str.len() > rules["maxLength"]), "constraint-error",
-                           f'constraint "maxLength" is "{rules["maxLength"]}"'))
+            checks.append(
+                (
+                    ok & (values.str.len() > rules["maxLength"]),
+                    "constraint-error",
+                    f'constraint "maxLength" is "{rules["maxLength"]}"',
+                )
+            )
         numbers = pd.to_numeric(values.where(ok), errors="coerce") if kind in ("integer", "number") else None
         for bound, compare in (("minimum", lambda x, b: x < b), ("maximum", lambda x, b: x > b)):
             if bound in rules and numbers is not None:
-                checks.append((compare(numbers, rules[bound]).fillna(False), "constraint-error",
-                               f'constraint "{bound}" is "{rules[bound]}"'))
+                checks.append(
+                    (
+                        compare(numbers, rules[bound]).fillna(False),
+                        "constraint-error",
+                        f'constraint "{bound}" is "{rules[bound]}"',
+                    )
+                )
         if rules.get("unique"):
-            checks.append((present & values.duplicated(keep="first"), "unique-error", "the value is already in an earlier row"))
+            checks.append(
+                (present & values.duplicated(keep="first"), "unique-error", "the value is already in an earlier row")
+            )
         for mask, rule, message in checks:
             for index in frame.index[mask.to_numpy(bool)]:
                 yield problem(index, column, values.at[index], rule, message)
@@ -84,8 +102,13 @@ def table_problems(name, frame, schema, tables, problem):
     key = [key] if isinstance(key, str) else key
     if key and all(k in frame.columns for k in key) and len(key) > 1:
         for index in frame.index[frame.duplicated(subset=key, keep="first").to_numpy(bool)]:
-            yield problem(index, ", ".join(key), ", ".join(frame.loc[index, key]), "primary-key",
-                          "the same key is already in an earlier row")
+            yield problem(
+                index,
+                ", ".join(key),
+                ", ".join(frame.loc[index, key]),
+                "primary-key",
+                "the same key is already in an earlier row",
+            )
     for fk in schema.get("foreignKeys", []):
         column = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
         target = fk["reference"]["resource"]
@@ -96,5 +119,10 @@ def table_problems(name, frame, schema, tables, problem):
         values = frame[column]
         bad = (values != "") & ~values.isin(tables[target][target_column])
         for index in frame.index[bad.to_numpy(bool)]:
-            yield problem(index, column, values.at[index], "foreign-key",
-                          f'"{values.at[index]}" is not a {target_column} in {target}.csv')
+            yield problem(
+                index,
+                column,
+                values.at[index],
+                "foreign-key",
+                f'"{values.at[index]}" is not a {target_column} in {target}.csv',
+            )

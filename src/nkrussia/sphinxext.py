@@ -7,6 +7,7 @@
 - sphinx-thebe registers its inline configuration script twice under jupyter-book 1.x, which makes
   every page log "Identifier 'THEBE_JS_URL' has already been declared"; drop the repeated scripts.
 """
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxRole
@@ -24,9 +25,16 @@ class EvidenceRole(SphinxRole):
         for n, cid in enumerate(ids):
             if n:
                 group += nodes.Text(", ")
-            ref = addnodes.pending_xref("", nodes.inline(text=cid), refdomain="std", reftype="ref",
-                                        reftarget=evidence_label(cid), refexplicit=True, refwarn=True,
-                                        refdoc=self.env.docname)
+            ref = addnodes.pending_xref(
+                "",
+                nodes.inline(text=cid),
+                refdomain="std",
+                reftype="ref",
+                reftarget=evidence_label(cid),
+                refexplicit=True,
+                refwarn=True,
+                refdoc=self.env.docname,
+            )
             group += ref
         group += nodes.Text("]")
         return [group], []
@@ -35,7 +43,10 @@ class EvidenceRole(SphinxRole):
 def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in context.get("script_files", []):
-        key = (getattr(script, "filename", script) or "", tuple(sorted((getattr(script, "attributes", None) or {}).items())))
+        key = (
+            getattr(script, "filename", script) or "",
+            tuple(sorted((getattr(script, "attributes", None) or {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)
@@ -44,5 +55,7 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.add_role("evidence", EvidenceRole())
-    app.connect("html-page-context", _drop_repeated_scripts, priority=100)  # before any handler that returns a template and ends the event
+    app.connect(
+        "html-page-context", _drop_repeated_scripts, priority=100
+    )  # before any handler that returns a template and ends the event
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,6 +3,7 @@
 Every piece of text that comes from the dataset goes through `escape`, so a title such as
 `<script>` or `{cite}` renders as literal text.
 """
+
 import re
 
 import pandas as pd
@@ -32,8 +33,10 @@ def _cite(citations):
 
 
 def _footnotes(citations):
-    return "\n".join(f"[^{c.citation_id}]: «\u00a0{escape(c.quote)}\u00a0» ({escape(c.source_id)}, {escape(c.locator)})"
-                     for c in citations.itertuples())
+    return "\n".join(
+        f"[^{c.citation_id}]: «\u00a0{escape(c.quote)}\u00a0» ({escape(c.source_id)}, {escape(c.locator)})"
+        for c in citations.itertuples()
+    )
 
 
 def _cited(ds, column, ids):
@@ -63,7 +66,6 @@ def quantity_value(q, about=True):
     return q.magnitude
 
 
-
 def quantity_table(ds, quantities):
     """Every figure with its unit, the origin the source attributes it to, and its citation."""
     names = ds.actors.set_index("actor_id")["name_en"]
@@ -76,11 +78,16 @@ def quantity_table(ds, quantities):
         if (cited["origin_basis"] == "inferred").any():
             who += " (inferred: same figure and wording as another report that names it)"
         rows.append([escape(q.measure), escape(quantity_value(q)), escape(q.unit), escape(who), _cite(cited)])
-    return Markdown(markdown_table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows) + "\n\n" + _footnotes(used))
+    return Markdown(
+        markdown_table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows) + "\n\n" + _footnotes(used)
+    )
 
 
-RELATIONS = {"contradiction": "Contradiction (both cannot be true)", "precision": "Difference of precision",
-             "complementary": "Complementary statements"}
+RELATIONS = {
+    "contradiction": "Contradiction (both cannot be true)",
+    "precision": "Difference of precision",
+    "complementary": "Complementary statements",
+}
 
 
 def disagreement_box(disagreements, title="How the sources differ"):
@@ -94,7 +101,8 @@ def disagreement_box(disagreements, title="How the sources differ"):
             items.append(
                 f"- **{escape(d.subject)}** ({escape(name)}). {escape(d.description)} *The book:* {escape(d.resolution)}\n"
                 f"  - {{cite:t}}`{d.source_a}`, {escape(d.locator_a)}: «\u00a0{escape(d.quote_a)}\u00a0»\n"
-                f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: «\u00a0{escape(d.quote_b)}\u00a0»")
+                f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: «\u00a0{escape(d.quote_b)}\u00a0»"
+            )
     body = "\n".join(items)
     return Markdown(f"````{{admonition}} {escape(title)}\n:class: warning\n\n{body}\n````")
 
@@ -103,9 +111,11 @@ def evidence_list(ds):
     """Every citation under its own label (ev-cNNN), grouped by what it supports, so that the
     {evidence} role can link to the quote."""
     names = ds.actors.set_index("actor_id")["name_en"]
-    what = {"event_id": ds.events.set_index("event_id")["title"],
-            "quantity_id": ds.quantities.set_index("quantity_id")["measure"],
-            "assessment_id": ds.assessments.set_index("assessment_id")["subject"]}
+    what = {
+        "event_id": ds.events.set_index("event_id")["title"],
+        "quantity_id": ds.quantities.set_index("quantity_id")["measure"],
+        "assessment_id": ds.assessments.set_index("assessment_id")["subject"],
+    }
     kinds = {"event_id": "event", "quantity_id": "figure", "assessment_id": "source assessment"}
     parts = []
     for c in ds.citations.sort_values("citation_id").itertuples():
@@ -113,11 +123,17 @@ def evidence_list(ds):
         key = getattr(c, column)
         origin = ""
         if isinstance(c.origin, str):
-            origin = " Attributed to " + "; ".join(names[a] for a in c.origin.split(";")) + (
-                " (inferred)" if c.origin_basis == "inferred" else "") + "."
-        parts.append(f"({'ev-' + c.citation_id.lower()})=\n**{escape(c.citation_id)}** · {kinds[column]}: "
-                     f"{escape(what[column][key])} · {{cite:t}}`{c.source_id}`, {escape(c.locator)}: "
-                     f"«\u00a0{escape(c.quote)}\u00a0»{escape(origin)}")
+            origin = (
+                " Attributed to "
+                + "; ".join(names[a] for a in c.origin.split(";"))
+                + (" (inferred)" if c.origin_basis == "inferred" else "")
+                + "."
+            )
+        parts.append(
+            f"({'ev-' + c.citation_id.lower()})=\n**{escape(c.citation_id)}** · {kinds[column]}: "
+            f"{escape(what[column][key])} · {{cite:t}}`{c.source_id}`, {escape(c.locator)}: "
+            f"«\u00a0{escape(c.quote)}\u00a0»{escape(origin)}"
+        )
     return Markdown("\n\n".join(parts))
 
 
@@ -128,9 +144,16 @@ def source_table(ds):
     rows = []
     for s in ds.sources.itertuples():
         published = s.published if pd.notna(s.published) else "not printed"
-        rows.append([f"{{cite:p}}`{s.source_id}`", escape(s.title) + (" (our title)" if s.title_is_ours else ""),
-                     escape(s.kind), escape(s.publisher if pd.notna(s.publisher) else "not named"),
-                     escape(f"{published} ({s.published_basis})"), escape(str(events.get(s.source_id, 0)))])
+        rows.append(
+            [
+                f"{{cite:p}}`{s.source_id}`",
+                escape(s.title) + (" (our title)" if s.title_is_ours else ""),
+                escape(s.kind),
+                escape(s.publisher if pd.notna(s.publisher) else "not named"),
+                escape(f"{published} ({s.published_basis})"),
+                escape(str(events.get(s.source_id, 0))),
+            ]
+        )
     return Markdown(markdown_table(["", "Document", "Kind", "Publisher", "Published", "Events cited"], rows))
 
 
@@ -140,17 +163,24 @@ def data_dictionary(descriptor):
     for r in descriptor["resources"]:
         schema = r["schema"]
         keys = ", ".join(schema["primaryKey"]) if isinstance(schema["primaryKey"], list) else schema["primaryKey"]
-        refs = "; ".join(f"{', '.join(fk['fields'] if isinstance(fk['fields'], list) else [fk['fields']])} → "
-                         f"{fk['reference']['resource']}" for fk in schema.get("foreignKeys", []))
+        refs = "; ".join(
+            f"{', '.join(fk['fields'] if isinstance(fk['fields'], list) else [fk['fields']])} → "
+            f"{fk['reference']['resource']}"
+            for fk in schema.get("foreignKeys", [])
+        )
         rows = []
         for f in schema["fields"]:
             c = dict(f.get("constraints", {}))
             required = "yes" if c.pop("required", False) else ""
             rule = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in c.items())
             rows.append([f"`{f['name']}`", escape(f["type"]), required, escape(rule), escape(f.get("description", ""))])
-        parts.append(f"### {escape(r['title'])} (`{r['path']}`)\n\n{escape(r['description'])} Primary key: "
-                     f"`{keys}`." + (f" Foreign keys: {escape(refs)}." if refs else "") + "\n\n"
-                     + markdown_table(["Field", "Type", "Required", "Constraints", "Meaning"], rows))
+        parts.append(
+            f"### {escape(r['title'])} (`{r['path']}`)\n\n{escape(r['description'])} Primary key: "
+            f"`{keys}`."
+            + (f" Foreign keys: {escape(refs)}." if refs else "")
+            + "\n\n"
+            + markdown_table(["Field", "Type", "Required", "Constraints", "Meaning"], rows)
+        )
     return Markdown("\n\n".join(parts))
 
 
@@ -165,10 +195,14 @@ def actor_glossary(ds):
     roles = ds.event_actors.merge(ds.events[["event_id", "title", "date", "period_id"]], on="event_id")
     rows = []
     for a in ds.actors.sort_values("name_en").itertuples():
-        spellings = (names.get_group(a.actor_id) if a.actor_id in names.groups else ds.actor_names.iloc[:0])
+        spellings = names.get_group(a.actor_id) if a.actor_id in names.groups else ds.actor_names.iloc[:0]
         french = "; ".join(f"{escape(n.name)} {{cite:p}}`{n.source_id}`" for n in spellings.itertuples())
         mine = roles[roles["actor_id"] == a.actor_id].sort_values("date")
-        events = "; ".join(f"[{escape(e.title)}]({chapter_of(e.period_id)}) ({escape(e.role)})" for e in mine.itertuples())
+        events = "; ".join(
+            f"[{escape(e.title)}]({chapter_of(e.period_id)}) ({escape(e.role)})" for e in mine.itertuples()
+        )
         kind = escape(a.kind + (f", {a.iso3}" if pd.notna(a.iso3) else ""))
         rows.append([f"**{escape(a.name_en)}**", kind, french or "—", events or "—"])
-    return Markdown(markdown_table(["Actor (English)", "Kind", "Spellings in the sources (French)", "Events and role"], rows))
+    return Markdown(
+        markdown_table(["Actor (English)", "Kind", "Spellings in the sources (French)", "Events and role"], rows)
+    )

@@ -4,6 +4,7 @@
 
 Reports every problem at once (file, row, column, value, rule) and exits 1 if there is any.
 """
+
 import argparse
 import functools
 import hashlib
@@ -31,7 +32,9 @@ class Problem:
     message: str
 
     def __str__(self):
-        where = self.file + (f", row {self.row}" if self.row else "") + (f", column {self.column}" if self.column else "")
+        where = (
+            self.file + (f", row {self.row}" if self.row else "") + (f", column {self.column}" if self.column else "")
+        )
         value = f", value {self.value!r}" if self.value is not None else ""
         return f"{where}{value}: [{self.rule}] {self.message}"
 
@@ -51,16 +54,28 @@ def read_all(data_dir, descriptor):
         except FileNotFoundError:
             found.append(Problem(path.name, None, None, None, "missing-file", "the file does not exist"))
         except pd.errors.EmptyDataError:
-            found.append(Problem(path.name, None, None, None, "empty-file", "the file is empty; it needs at least its header row"))
+            found.append(
+                Problem(
+                    path.name, None, None, None, "empty-file", "the file is empty; it needs at least its header row"
+                )
+            )
         except UnicodeDecodeError:
             data = path.read_bytes()
             try:
                 data.decode("utf-8-sig")
                 raise
             except UnicodeDecodeError as exc:
-                line = data[:exc.start].count(b"\n") + 1
-                found.append(Problem(path.name, line, None, repr(data[exc.start:exc.start + 1]), "encoding-error",
-                                     f"not UTF-8 (byte {data[exc.start]:#x} on line {line}); save the file as UTF-8"))
+                line = data[: exc.start].count(b"\n") + 1
+                found.append(
+                    Problem(
+                        path.name,
+                        line,
+                        None,
+                        repr(data[exc.start : exc.start + 1]),
+                        "encoding-error",
+                        f"not UTF-8 (byte {data[exc.start]:#x} on line {line}); save the file as UTF-8",
+                    )
+                )
         except pd.errors.ParserError as exc:
             found.append(Problem(path.name, None, None, None, "csv-error", str(exc)))
     return raw, found
@@ -68,12 +83,16 @@ def read_all(data_dir, descriptor):
 
 def schema_problems(descriptor, raw):
     """The descriptor's Table Schema checks (see nkrussia.schema), over the raw string tables."""
-    found = [Problem("datapackage.json", None, None, None, rule, note) for rule, note in descriptor_problems(descriptor)]
+    found = [
+        Problem("datapackage.json", None, None, None, rule, note) for rule, note in descriptor_problems(descriptor)
+    ]
     if found:
         return found
     for resource in descriptor["resources"]:
+
         def problem(index, column, value, rule, message, file=resource["path"]):
             return Problem(file, None if index is None else int(index) + 2, column, value, rule, message)
+
         found += list(table_problems(resource["name"], raw[resource["name"]], resource["schema"], raw, problem))
     return found
 
@@ -88,8 +107,16 @@ def frictionless_problems(data_dir):
             value = getattr(e, "cell", None)
             if e.type == "foreign-key":
                 column, value = ", ".join(e.field_names), ", ".join(map(str, e.field_cells))
-            found.append(Problem(file=Path(task.place).name, row=getattr(e, "row_number", None), column=column,
-                                 value=value, rule=e.type, message=e.note or e.title))
+            found.append(
+                Problem(
+                    file=Path(task.place).name,
+                    row=getattr(e, "row_number", None),
+                    column=column,
+                    value=value,
+                    rule=e.type,
+                    message=e.note or e.title,
+                )
+            )
     for e in report.errors:
         found.append(Problem("datapackage.json", None, None, None, e.type, e.note or e.title))
     return found
@@ -107,8 +134,9 @@ class _Rules:
         for index in frame.index[mask.to_numpy()]:
             value = frame.at[index, column] if column in frame else None
             text = message(frame.loc[index]) if callable(message) else message
-            self.found.append(Problem(f"{table}.csv", int(index) + 2, column, None if pd.isna(value) else str(value),
-                                      rule, text))
+            self.found.append(
+                Problem(f"{table}.csv", int(index) + 2, column, None if pd.isna(value) else str(value), rule, text)
+            )
 
     @functools.cached_property
     def event_spans(self):
@@ -121,8 +149,13 @@ class _Rules:
         self.flag("events", events["date"].notna() & ~span["valid"], "date", "date-valid", message)
         has_end = events["date_end"].notna()
         self.flag("events", has_end & ~span["end_valid"], "date_end", "date-valid", message)
-        self.flag("events", has_end & span["valid"] & span["end_valid"] & (span["end"] < span["start"]), "date_end",
-                  "date-order", lambda r: f"ends before it starts ({r['date']})")
+        self.flag(
+            "events",
+            has_end & span["valid"] & span["end_valid"] & (span["end"] < span["start"]),
+            "date_end",
+            "date-order",
+            lambda r: f"ends before it starts ({r['date']})",
+        )
         for column in ("published", "not_before"):
             col = self.t["sources"][column]
             self.flag("sources", col.notna() & ~dates.spans(col)["valid"], column, "date-valid", message)
@@ -130,59 +163,136 @@ class _Rules:
     def citations(self):
         cit, events, quantities = self.t["citations"], self.t["events"], self.t["quantities"]
         targets = cit[["event_id", "quantity_id", "assessment_id"]].notna().sum(axis=1)
-        self.flag("citations", targets != 1, "event_id", "citation-target",
-                  "a citation must name exactly one of event_id, quantity_id and assessment_id")
-        self.flag("events", ~events["event_id"].isin(cit["event_id"]), "event_id", "event-cited",
-                  "the event has no citation")
-        self.flag("quantities", ~quantities["quantity_id"].isin(cit["quantity_id"]), "quantity_id", "quantity-cited",
-                  "the quantity has no citation")
+        self.flag(
+            "citations",
+            targets != 1,
+            "event_id",
+            "citation-target",
+            "a citation must name exactly one of event_id, quantity_id and assessment_id",
+        )
+        self.flag(
+            "events", ~events["event_id"].isin(cit["event_id"]), "event_id", "event-cited", "the event has no citation"
+        )
+        self.flag(
+            "quantities",
+            ~quantities["quantity_id"].isin(cit["quantity_id"]),
+            "quantity_id",
+            "quantity-cited",
+            "the quantity has no citation",
+        )
         assessments = self.t["assessments"]
-        self.flag("assessments", ~assessments["assessment_id"].isin(cit["assessment_id"]), "assessment_id",
-                  "assessment-cited", "the assessment has no citation")
-        self.flag("quantities", quantities["value"].isna() & quantities["magnitude"].isna(), "value",
-                  "quantity-value", "give a value or an order of magnitude")
+        self.flag(
+            "assessments",
+            ~assessments["assessment_id"].isin(cit["assessment_id"]),
+            "assessment_id",
+            "assessment-cited",
+            "the assessment has no citation",
+        )
+        self.flag(
+            "quantities",
+            quantities["value"].isna() & quantities["magnitude"].isna(),
+            "value",
+            "quantity-value",
+            "give a value or an order of magnitude",
+        )
         actors = set(self.t["actors"]["actor_id"])
         origins = cit["origin"].fillna("").str.split(";")
-        self.flag("citations", origins.map(lambda ids: any(i and i not in actors for i in ids)),
-                  "origin", "origin-actor", "names an actor id that is not in actors.csv")
-        self.flag("citations", cit["origin"].notna() != cit["origin_basis"].notna(), "origin_basis", "origin-basis",
-                  "give origin_basis exactly when origin is given")
-        self.flag("citations", (cit["origin_basis"] == "inferred") & cit["note"].isna(), "note", "origin-inferred",
-                  "an inferred origin needs a note saying what it was inferred from")
+        self.flag(
+            "citations",
+            origins.map(lambda ids: any(i and i not in actors for i in ids)),
+            "origin",
+            "origin-actor",
+            "names an actor id that is not in actors.csv",
+        )
+        self.flag(
+            "citations",
+            cit["origin"].notna() != cit["origin_basis"].notna(),
+            "origin_basis",
+            "origin-basis",
+            "give origin_basis exactly when origin is given",
+        )
+        self.flag(
+            "citations",
+            (cit["origin_basis"] == "inferred") & cit["note"].isna(),
+            "note",
+            "origin-inferred",
+            "an inferred origin needs a note saying what it was inferred from",
+        )
 
     def codebook(self):
         """What codebook v2 makes mechanical: anchor levels, the tone/intensity sign, context and domestic events."""
         ev, anchors = self.t["events"], self.t["intensity_anchors"]
         levels = set(anchors["level"].dropna().astype(int))
-        self.flag("events", ev["intensity"].notna() & ~ev["intensity"].isin(levels), "intensity", "intensity-anchor",
-                  f"not an anchor level of intensity_anchors.csv ({sorted(levels)}; rule I1)")
+        self.flag(
+            "events",
+            ev["intensity"].notna() & ~ev["intensity"].isin(levels),
+            "intensity",
+            "intensity-anchor",
+            f"not an anchor level of intensity_anchors.csv ({sorted(levels)}; rule I1)",
+        )
         sign = {"cooperation": 1, "neutral": 0, "friction": -1}
         expected = ev["tone"].astype(object).map(sign)
-        self.flag("events", expected.notna() & ev["intensity"].notna()
-                  & (expected != ev["intensity"].astype("Int64").clip(-1, 1)), "intensity", "tone-intensity",
-                  lambda r: f"does not fit tone {r['tone']!r}: cooperation above 0, friction below 0, neutral exactly 0 (rule T3)")
-        self.flag("events", (ev["scope"] == "context") & (ev["tone"] != "neutral"), "tone", "context-neutral",
-                  "a context event is neutral with intensity 0 (rule T2)")
-        self.flag("events", (ev["category"] == "domestic") & (ev["scope"] != "context"), "scope", "domestic-context",
-                  "a domestic event is context (rules C2, S3)")
-        self.flag("events", ev["date_end"].notna() != ev["span"].notna(), "span", "span-kind",
-                  "give span (duration or window) exactly when date_end is given (rule D3)")
+        self.flag(
+            "events",
+            expected.notna() & ev["intensity"].notna() & (expected != ev["intensity"].astype("Int64").clip(-1, 1)),
+            "intensity",
+            "tone-intensity",
+            lambda r: (
+                f"does not fit tone {r['tone']!r}: cooperation above 0, friction below 0, neutral exactly 0 (rule T3)"
+            ),
+        )
+        self.flag(
+            "events",
+            (ev["scope"] == "context") & (ev["tone"] != "neutral"),
+            "tone",
+            "context-neutral",
+            "a context event is neutral with intensity 0 (rule T2)",
+        )
+        self.flag(
+            "events",
+            (ev["category"] == "domestic") & (ev["scope"] != "context"),
+            "scope",
+            "domestic-context",
+            "a domestic event is context (rules C2, S3)",
+        )
+        self.flag(
+            "events",
+            ev["date_end"].notna() != ev["span"].notna(),
+            "span",
+            "span-kind",
+            "give span (duration or window) exactly when date_end is given (rule D3)",
+        )
         coded = ev.drop_duplicates("event_id").set_index("event_id")["intensity"]
         example = anchors["example_event_id"].map(coded)
-        self.flag("intensity_anchors", example.notna() & (example != anchors["level"]), "example_event_id",
-                  "anchor-example", "the worked example is not coded at this level")
+        self.flag(
+            "intensity_anchors",
+            example.notna() & (example != anchors["level"]),
+            "example_event_id",
+            "anchor-example",
+            "the worked example is not coded at this level",
+        )
 
     def periods(self):
         p = self.t["periods"].sort_values("order")
         starts, ends = p["start"].astype(int), p["end"].astype(int)
         self.flag("periods", pd.Series(ends < starts, index=p.index), "end", "period-order", "ends before it starts")
         gap = starts.iloc[1:].to_numpy() != ends.iloc[:-1].to_numpy() + 1
-        self.flag("periods", pd.Series([False, *gap], index=p.index), "start", "period-contiguous",
-                  "must start the year after the previous period ends (no overlap, no gap)")
+        self.flag(
+            "periods",
+            pd.Series([False, *gap], index=p.index),
+            "start",
+            "period-contiguous",
+            "must start the year after the previous period ends (no overlap, no gap)",
+        )
         span = self.event_spans
         year = span["start"].dt.year
-        self.flag("events", span["valid"] & ((year < starts.min()) | (year > ends.max())), "date", "event-in-period",
-                  "falls outside every period")
+        self.flag(
+            "events",
+            span["valid"] & ((year < starts.min()) | (year > ends.max())),
+            "date",
+            "event-in-period",
+            "falls outside every period",
+        )
 
     def corpus_checks(self):
         sources = self.t["sources"]
@@ -194,8 +304,13 @@ class _Rules:
                 continue
             raw = path.read_bytes()
             if hashlib.sha256(raw).hexdigest() != row["sha256"]:
-                self.flag("sources", sources.index == index, "sha256", "source-hash",
-                          f"{row['file']} has changed: its sha256 is {hashlib.sha256(raw).hexdigest()}")
+                self.flag(
+                    "sources",
+                    sources.index == index,
+                    "sha256",
+                    "source-hash",
+                    f"{row['file']} has changed: its sha256 is {hashlib.sha256(raw).hexdigest()}",
+                )
             lines[row["source_id"]] = [normalise(line) for line in raw.decode("utf-8").split("\n")]
 
         def quote_missing(table, source_col, locator_col, quote_col):
@@ -208,20 +323,34 @@ class _Rules:
                 line = lines[source][number - 1]
                 return quote in line or normalise(quote) in line  # lines are normalised already
 
-            missing = [source in lines and not found(source, number, quote if isinstance(quote, str) else "")
-                       for source, number, quote in zip(frame[source_col].tolist(), numbers.tolist(),
-                                                        frame[quote_col].tolist())]
-            self.flag(table, pd.Series(missing, index=frame.index, dtype=bool), quote_col, "quote-verbatim",
-                      lambda r: f"not found verbatim at {r[locator_col]} of {r[source_col]}")
+            missing = [
+                source in lines and not found(source, number, quote if isinstance(quote, str) else "")
+                for source, number, quote in zip(
+                    frame[source_col].tolist(), numbers.tolist(), frame[quote_col].tolist(), strict=True
+                )
+            ]
+            self.flag(
+                table,
+                pd.Series(missing, index=frame.index, dtype=bool),
+                quote_col,
+                "quote-verbatim",
+                lambda r: f"not found verbatim at {r[locator_col]} of {r[source_col]}",
+            )
 
         quote_missing("citations", "source_id", "locator", "quote")
         quote_missing("disagreements", "source_a", "locator_a", "quote_a")
         quote_missing("disagreements", "source_b", "locator_b", "quote_b")
         names = self.t["actor_names"]
         whole = {s: " ".join(ls) for s, ls in lines.items()}
-        self.flag("actor_names", names.apply(lambda r: r["source_id"] in whole and normalise(r["name"]) not in
-                                             whole[r["source_id"]], axis=1) if len(names) else names["name"].isna(),
-                  "name", "name-in-source", lambda r: f"this spelling does not occur in {r['source_id']}")
+        self.flag(
+            "actor_names",
+            names.apply(lambda r: r["source_id"] in whole and normalise(r["name"]) not in whole[r["source_id"]], axis=1)
+            if len(names)
+            else names["name"].isna(),
+            "name",
+            "name-in-source",
+            lambda r: f"this spelling does not occur in {r['source_id']}",
+        )
 
 
 def validate(data_dir=DATA_DIR, corpus=None):
@@ -253,13 +382,23 @@ def _check(data_dir, corpus):
         try:
             check()
         except (KeyError, ValueError, TypeError) as exc:  # fail closed: a rule that cannot run is a problem
-            problems.append(Problem("datapackage.json", None, None, None, "rule-not-run",
-                                    f"rule {check.__name__} could not run ({exc!r}); fix the schema problems first"))
+            problems.append(
+                Problem(
+                    "datapackage.json",
+                    None,
+                    None,
+                    None,
+                    "rule-not-run",
+                    f"rule {check.__name__} could not run ({exc!r}); fix the schema problems first",
+                )
+            )
     if rules.corpus.is_dir():
         rules.corpus_checks()
     else:
-        notes.append(f"corpus not found at {rules.corpus}: quote, spelling and sha256 checks SKIPPED "
-                     "(set --corpus or NKRUSSIA_CORPUS)")
+        notes.append(
+            f"corpus not found at {rules.corpus}: quote, spelling and sha256 checks SKIPPED "
+            "(set --corpus or NKRUSSIA_CORPUS)"
+        )
     return problems + rules.found, notes, tables
 
 
@@ -267,13 +406,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nkrussia.validate", description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=DATA_DIR, type=Path)
     parser.add_argument("--corpus", default=None, type=Path, help="default: $NKRUSSIA_CORPUS or ../shared/corpus")
-    parser.add_argument("--frictionless", action="store_true",
-                        help="also run frictionless-py's row-by-row validator (slow on large data)")
+    parser.add_argument(
+        "--frictionless",
+        action="store_true",
+        help="also run frictionless-py's row-by-row validator (slow on large data)",
+    )
     args = parser.parse_args(argv)
     problems, notes = validate(args.data_dir, args.corpus)
     if args.frictionless:
-        problems += [p for p in frictionless_problems(args.data_dir)
-                     if (p.file, p.row, p.column, p.rule) not in {(q.file, q.row, q.column, q.rule) for q in problems}]
+        problems += [
+            p
+            for p in frictionless_problems(args.data_dir)
+            if (p.file, p.row, p.column, p.rule) not in {(q.file, q.row, q.column, q.rule) for q in problems}
+        ]
     for note in notes:
         warnings.warn(note, stacklevel=1)
         print(f"WARNING: {note}", file=sys.stderr)
