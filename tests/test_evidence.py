@@ -2,10 +2,10 @@
 
 import re
 
-import nbformat
 import pytest
 
 from nkrussia import ROOT
+from nkrussia.build import read_notebook
 
 CHECKED = [
     "korean_war",
@@ -45,7 +45,7 @@ def test_the_checker_flags_bare_claims_and_spares_marked_reading():
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_every_factual_sentence_carries_evidence(name):
-    nb = nbformat.read(ROOT / "chapters" / f"{name}.ipynb", as_version=4)
+    nb = read_notebook(ROOT / "chapters" / f"{name}.md")
     bare = [
         (i, s)
         for i, cell in enumerate(nb.cells, start=1)
@@ -62,8 +62,8 @@ def test_every_evidence_id_is_a_citation(ds):
     known = set(ds.citations["citation_id"])
     used = {
         (path.name, cid.strip())
-        for path in (ROOT / "chapters").glob("*.ipynb")
-        for cell in nbformat.read(path, as_version=4).cells
+        for path in (ROOT / "chapters").glob("*.md")
+        for cell in read_notebook(path).cells
         if cell.cell_type == "markdown"
         for ids in EVIDENCE.findall(cell.source)
         for cid in ids.split(",")

@@ -1,18 +1,13 @@
 """The committed chapters: stripped, all in the table of contents, thin, parameterised."""
 
-import json
 import re
-import sys
 
-import nbformat
 import pytest
 
 from nkrussia import ROOT
+from nkrussia.build import is_notebook, read_notebook, toc_chapters
 
-sys.path.insert(0, str(ROOT / "scripts"))
-from run_chapters import toc_chapters
-
-NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "chapters").iterdir() if is_notebook(p))
 
 
 def test_every_chapter_notebook_is_in_the_toc():
@@ -21,16 +16,16 @@ def test_every_chapter_notebook_is_in_the_toc():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_committed_notebook_has_no_outputs_and_no_execution_counts(path):
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
+def test_chapters_are_stored_as_text_notebooks_without_outputs(path):
+    assert path.suffix == ".md"  # MyST Markdown (jupytext): inputs only, reviewable as text
+    for cell in read_notebook(path).cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_chapter_opens_with_its_question_and_has_a_parameters_cell(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     first = nb.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# ")
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -40,7 +35,7 @@ def test_chapter_opens_with_its_question_and_has_a_parameters_cell(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_chapter_code_is_thin_and_never_reads_files_itself(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert not re.search(r"read_csv|open\(|\.csv", code)
     assert max(len(c.source.splitlines()) for c in nb.cells if c.cell_type == "code") <= 6

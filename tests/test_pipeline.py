@@ -1,20 +1,16 @@
 """The runner and the HTML build, end to end, into a temporary _build."""
 
 import re
-import sys
 
 from conftest import BUILD, RUN, run
-
-from nkrussia import ROOT
 
 
 def test_every_chapter_in_the_toc_executes(built):
     executed, _, first = built
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from run_chapters import toc_chapters
+    from nkrussia.build import executed_name, toc_chapters
 
     for notebook in toc_chapters():
-        assert (executed / notebook).is_file()
+        assert (executed / executed_name(notebook)).is_file()
         assert f"executed   {notebook}" in first.stdout
 
 
@@ -61,15 +57,12 @@ def test_chapter_past_its_timeout_is_stopped_and_reported(tmp_path):
 
 
 def test_the_benchmark_is_an_input_of_the_performance_chapter_only(tmp_path, monkeypatch):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import run_chapters
+    from nkrussia.build import runner as run_chapters
 
     bench = tmp_path / "bench.json"
     monkeypatch.setattr(run_chapters, "BENCH", bench)
     bench.write_text("{}")
-    before = {
-        nb: run_chapters.chapter_hash(nb, "shared") for nb in ["chapters/alliance.ipynb", "chapters/performance.ipynb"]
-    }
+    before = {nb: run_chapters.chapter_hash(nb, "shared") for nb in ["chapters/alliance.md", "chapters/performance.md"]}
     bench.write_text('{"changed": true}')
-    assert run_chapters.chapter_hash("chapters/alliance.ipynb", "shared") == before["chapters/alliance.ipynb"]
-    assert run_chapters.chapter_hash("chapters/performance.ipynb", "shared") != before["chapters/performance.ipynb"]
+    assert run_chapters.chapter_hash("chapters/alliance.md", "shared") == before["chapters/alliance.md"]
+    assert run_chapters.chapter_hash("chapters/performance.md", "shared") != before["chapters/performance.md"]

@@ -2,12 +2,12 @@
 
 import re
 
-import nbformat
 import pytest
 
 from nkrussia import ROOT
+from nkrussia.build import read_notebook
 
-NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.md"))
 ALLOWED = [
     r"\{(?:glue(?::\w+)?|numref|ref|doc|cite(?::\w+)?|download|evidence)\}`[^`]*`",  # roles: glued values and references
     r"```\{glue:figure\}[^\n]*",
@@ -40,7 +40,7 @@ def typed_numbers(text):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_markdown_cells_type_no_numbers(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     found = [
         (i, n)
         for i, cell in enumerate(nb.cells, start=1)

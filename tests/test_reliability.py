@@ -3,10 +3,10 @@ reliability figure in the book is computed and glued."""
 
 import hashlib
 
-import nbformat
 import pandas as pd
 
 from nkrussia import DATA_DIR, ROOT, reliability
+from nkrussia.build import read_notebook
 from nkrussia.chapter import Method
 
 CODES = ["category", "scope", "tone", "intensity"]
@@ -56,9 +56,7 @@ def test_kappa_and_alpha_come_from_the_libraries_and_are_glued(ds):
     for field in ["category", "scope", "tone", "intensity"]:
         assert counts[f"coef_{field}"] == f"{summary.loc[field, 'value']:.2f}"
     prose = " ".join(
-        c.source
-        for c in nbformat.read(ROOT / "chapters" / "reliability.ipynb", as_version=4).cells
-        if c.cell_type == "markdown"
+        c.source for c in read_notebook(ROOT / "chapters" / "reliability.md").cells if c.cell_type == "markdown"
     )
     for key in ["coef_category", "coef_scope", "coef_tone", "coef_intensity", "within_one", "agree_category"]:
         assert f"{{glue:text}}`{key}`" in prose

@@ -51,11 +51,11 @@ def test_a_failing_chapter_is_named_the_others_finish_and_nothing_is_published(p
     result = run(BOOK + ["--data-dir", str(data_copy), "--build", str(published)])
     assert result.returncode == 1
     assert re.search(
-        r"FAILED chapters/alliance\.ipynb: cell 3 \(`from nkrussia.chapter import PeriodChapter`\) "
+        r"FAILED chapters/alliance\.md: cell 3 \(`from nkrussia.chapter import PeriodChapter`\) "
         r"raised KeyError",
         result.stderr,
     ), result.stderr
-    assert "executed   chapters/korean_war.ipynb" in result.stdout
+    assert "executed   chapters/korean_war.md" in result.stdout
     assert (published / "failed" / "chapters" / "alliance.ipynb").is_file()
     assert tree_bytes(published / "html") == before
 

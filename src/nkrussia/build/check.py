@@ -1,0 +1,206 @@
+"""Check the built book in a real browser (Debian's chromium, driven by Playwright), offline.
+
+    python scripts/check_html.py [--html DIR] [--shots DIR] [--chromium PATH]
+
+Serves the HTML on 127.0.0.1 (a free port) and visits every page of _toc.yml plus the search and
+index pages, at a desktop and a phone viewport. On each page: no console errors, no failed request,
+no request to any other host, every image decoded and every figure image with alt text, every
+internal link and anchor resolving, every citation landing on a bibliography entry. Then it searches
+the book for a word from a chapter. It saves a screenshot of each page (and of each chapter in dark
+mode) and prints one line per page. Exit status 1 on any problem.
+"""
+
+import argparse
+import functools
+import http.server
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+from playwright.sync_api import sync_playwright
+
+from nkrussia import ROOT
+from nkrussia.build import toc_chapters, toc_files
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SEARCH_WORD = "Vladivostok"
+
+
+def pages():
+    """HTML paths of the book's pages: every _toc.yml entry, plus search and the general index."""
+    return [f"{f}.html" for f in toc_files()] + ["search.html", "genindex.html"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory):
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def ids_of(html_dir, path, cache={}):  # noqa: B006 (a deliberate per-process memo)
+    if path not in cache:
+        file = html_dir / path
+        cache[path] = set(re.findall(r'\bid="([^"]+)"', file.read_text(encoding="utf-8"))) if file.is_file() else None
+    return cache[path]
+
+
+def check_page(page, base, html_dir, path, problems):
+    """Visit one page; append problems; return a one-line summary."""
+    console, failed = [], []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(r.url) if urlparse(r.url).hostname == "127.0.0.1" else None)
+    response = page.goto(urljoin(base, path), wait_until="networkidle")
+    if response is None or response.status != 200:
+        problems.append(f"{path}: HTTP {response.status if response else 'no response'}")
+    images = page.eval_on_selector_all(
+        "img",
+        "els => els.map(e => ({src: e.getAttribute('src'), ok: e.complete && e.naturalWidth > 0, "
+        "alt: e.getAttribute('alt'), figure: !!e.closest('figure')}))",
+    )
+    for img in images:
+        if not img["ok"]:
+            problems.append(f"{path}: image not decoded: {img['src']}")
+        if img["figure"] and not (img["alt"] or "").strip():
+            problems.append(f"{path}: figure image without alt text: {img['src']}")
+    links = page.eval_on_selector_all(
+        "a[href]", "els => els.map(e => ({href: e.href, cite: !!e.closest('.bibtex-citation')}))"
+    )
+    checked = 0
+    for link in links:
+        url, fragment = urldefrag(link["href"])
+        parsed = urlparse(url)
+        if parsed.hostname != "127.0.0.1":
+            continue
+        target = unquote(parsed.path).lstrip("/") or "index.html"
+        if target.endswith("/"):
+            target += "index.html"
+        ids = ids_of(html_dir, target)
+        checked += 1
+        if ids is None:
+            if not (html_dir / target).is_file():
+                problems.append(f"{path}: broken link to {target}")
+            continue
+        if fragment and fragment not in ids:
+            problems.append(f"{path}: link to missing anchor {target}#{fragment}")
+        if link["cite"] and not target.endswith("bibliography.html"):
+            problems.append(f"{path}: citation does not land on the bibliography: {link['href']}")
+    for message in console:
+        problems.append(f"{path}: console error: {message}")
+    for url in failed:
+        problems.append(f"{path}: failed request: {url}")
+    return (
+        f"{len(images)} images, {checked} internal links, {len(console)} console errors, {len(failed)} failed requests"
+    )
+
+
+def check_explorer(page, base):
+    """Filter the explorable timeline and open an event: the list shrinks and the quotes appear."""
+    page.goto(urljoin(base, "chapters/explorer.html"), wait_until="networkidle")
+    items = page.locator("#nk-explorer .nk-event")
+    everything = items.count()
+    page.select_option('select[data-filter="source"]', "backgrounder-2019")
+    filtered = items.count()
+    page.select_option('select[data-filter="category"]', "meet_visit")
+    narrower = items.count()
+    items.first.locator("summary").click()
+    quotes = items.first.locator("q").count()
+    print(
+        f"  explorer: {everything} events, {filtered} from one source, {narrower} visits among them, "
+        f"{quotes} quote(s) in the first"
+    )
+    if not (everything > filtered > narrower > 0 and quotes > 0):
+        return [f"explorer filters or details do not work ({everything}, {filtered}, {narrower}, {quotes})"]
+    return []
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--shots", type=Path, default=ROOT / "_build" / "screenshots")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    if not (args.html / "index.html").is_file():
+        print(f"No book at {args.html}: run `make book` first.", file=sys.stderr)
+        return 1
+    args.shots.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    server = serve(args.html)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    problems, external = [], []
+    chapter_pages = {f"{Path(nb).with_suffix('')}.html" for nb in toc_chapters()}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        for name, viewport in VIEWPORTS.items():
+            context = browser.new_context(viewport=viewport)
+
+            def offline(route, request):
+                if urlparse(request.url).hostname == "127.0.0.1" or request.url.startswith("data:"):
+                    return route.continue_()
+                external.append(request.url)
+                return route.abort()
+
+            context.route("**/*", offline)
+            page = context.new_page()
+            for path in pages():
+                summary = check_page(page, base, args.html, path, problems)
+                shot = args.shots / f"{path.replace('/', '_')[:-5]}-{name}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                print(f"  {name:<7} {path:<32} {summary}", flush=True)
+            context.close()
+        dark = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme="dark")
+        dark.route(
+            "**/*",
+            lambda route, request: (
+                route.continue_()
+                if urlparse(request.url).hostname == "127.0.0.1"
+                else (external.append(request.url), route.abort())
+            ),
+        )
+        page = dark.new_page()
+        for path in sorted(chapter_pages):
+            page.goto(urljoin(base, path), wait_until="networkidle")
+            if page.evaluate("document.documentElement.dataset.theme") != "dark":
+                problems.append(f"{path}: dark mode not applied")
+            page.screenshot(path=str(args.shots / f"{path.replace('/', '_')[:-5]}-dark.png"), full_page=True)
+        problems += check_explorer(page, base)
+        page.goto(urljoin(base, f"search.html?q={SEARCH_WORD}"), wait_until="networkidle")
+        page.wait_for_selector("#search-results ul.search li", timeout=15000)
+        hits = page.locator("#search-results ul.search li").count()
+        print(f"  search  '{SEARCH_WORD}': {hits} result(s)")
+        if hits == 0:
+            problems.append(f"search for {SEARCH_WORD!r} found nothing")
+        browser.close()
+    server.shutdown()
+    for url in sorted(set(external)):
+        problems.append(f"request to another host blocked: {url}")
+    print(
+        f"{len(pages())} pages x {len(VIEWPORTS)} viewports checked in {time.perf_counter() - start:.1f} s; "
+        f"{len(set(external))} external request(s) blocked; screenshots in {args.shots}"
+    )
+    for p in problems:
+        print(f"PROBLEM {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
