@@ -62,7 +62,9 @@ def test_the_benchmark_is_an_input_of_the_performance_chapter_only(tmp_path, mon
     bench = tmp_path / "bench.json"
     monkeypatch.setattr(run_chapters, "BENCH", bench)
     bench.write_text("{}")
-    before = {nb: run_chapters.chapter_hash(nb, "shared") for nb in ["chapters/alliance.md", "chapters/performance.md"]}
+    before = {
+        nb: run_chapters.chapter_hashes(nb, "shared") for nb in ["chapters/alliance.md", "chapters/performance.md"]
+    }
     bench.write_text('{"changed": true}')
-    assert run_chapters.chapter_hash("chapters/alliance.md", "shared") == before["chapters/alliance.md"]
-    assert run_chapters.chapter_hash("chapters/performance.md", "shared") != before["chapters/performance.md"]
+    assert run_chapters.chapter_hashes("chapters/alliance.md", "shared") == before["chapters/alliance.md"]
+    assert run_chapters.chapter_hashes("chapters/performance.md", "shared") != before["chapters/performance.md"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from nkrussia import ROOT
 from nkrussia.build import html as build_html
 from nkrussia.build import runner as run_chapters
+from nkrussia.build import toc_chapters
 
 
 def take_lock(build):
@@ -76,17 +77,31 @@ def main(argv=None):
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
     parser.add_argument("--build", type=Path, default=ROOT / "_build", help="where executed chapters and HTML go")
     args = parser.parse_args(argv)
+    try:
+        return build(args)
+    except KeyboardInterrupt:
+        print("\nInterrupted: nothing was published.", file=sys.stderr)
+        return 130
+
+
+def build(args):
     start = time.perf_counter()
     lock = take_lock(args.build)
     if lock is None:
         return 75
-    if not validate(args.data_dir, args.build):
-        return 1
     executed = args.build / "executed"
-    run_args = ["-j", str(args.jobs), "--data-dir", str(args.data_dir), "--out", str(executed)]
+    # Kernels for the chapters to execute start warming now, while the data is validated.
+    runner, plan, hashes = run_chapters.prepare(toc_chapters(), args.data_dir, executed, args.jobs)
     if args.timeout:
-        run_args += ["--timeout", str(args.timeout)]
-    status = run_chapters.main(run_args)
+        runner.timeout = args.timeout
+    try:
+        if not validate(args.data_dir, args.build):
+            runner.stop_all()
+            return 1
+        status = run_chapters.run(runner, plan, hashes, args.jobs)
+    except KeyboardInterrupt:
+        runner.stop_all()
+        raise
     if status != 0:
         print(
             f"Not published: the chapters did not all execute; the previous book in {args.build / 'html'} is "
@@ -99,11 +114,3 @@ def main(argv=None):
     )
     print(f"Book built in {time.perf_counter() - start:.1f} s (after start-up).")
     return status
-
-
-if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nInterrupted: nothing was published.", file=sys.stderr)
-        sys.exit(130)

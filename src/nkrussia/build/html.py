@@ -10,6 +10,7 @@ staged sources are unchanged since the last publication, nothing is rebuilt.
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,36 +23,64 @@ from nkrussia.build import executed_name, toc_chapters
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 
 
-def stage(executed, staging, data_dir=ROOT / "data"):
-    """Copy the book's sources into `staging`, with each notebook replaced by its executed copy and the
-    data package the chapters were computed from (for the data appendix's download links)."""
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    for name in BOOK_FILES:
-        shutil.copy2(ROOT / name, staging / name)
+def book_files(executed, data_dir=ROOT / "data"):
+    """{path in the staged book: bytes}: the book's sources, each notebook replaced by its executed copy,
+    and the data package the chapters were computed from (for the data appendix's download links)."""
     notebooks = toc_chapters()
-    shutil.copytree(
-        ROOT / "chapters",
-        staging / "chapters",
-        ignore=lambda folder, names: [
-            n for n in names if n == ".ipynb_checkpoints" or n.endswith(".ipynb") or f"chapters/{n}" in notebooks
-        ],
-    )
-    shutil.copytree(ROOT / "_static", staging / "_static")  # the book's CSS, picked up by jupyter-book
-    shutil.copytree(data_dir, staging / "data")
+    files = {name: (ROOT / name).read_bytes() for name in BOOK_FILES}
+    for folder, into in ((ROOT / "chapters", "chapters"), (ROOT / "_static", "_static"), (Path(data_dir), "data")):
+        for path in sorted(folder.rglob("*")):
+            name = f"{into}/{path.relative_to(folder)}"
+            skip = ".ipynb_checkpoints" in path.parts or path.suffix == ".ipynb" or name in notebooks
+            if path.is_file() and not skip:
+                files[name] = path.read_bytes()
     missing = []
     for notebook in map(executed_name, notebooks):
         source = Path(executed) / notebook
-        if not source.is_file():
+        if source.is_file():
+            files[notebook] = source.read_bytes()
+        else:
             missing.append(notebook)
-            continue
-        shutil.copyfile(source, staging / notebook)
     if missing:
         raise SystemExit(
             "Not built: these chapters have no executed copy (run scripts/run_chapters.py): " + ", ".join(missing)
         )
-    (staging / "chapters" / "execution_report.md").write_text(execution_report(executed), encoding="utf-8")
+    files["chapters/execution_report.md"] = execution_report(executed).encode()
+    return files
+
+
+def stage(files, staging):
+    """Make `staging` hold exactly `files`, rewriting only what changed: Sphinx decides what to read
+    again by modification time."""
+    staging.mkdir(parents=True, exist_ok=True)
+    for path in sorted(staging.rglob("*"), reverse=True):
+        name = str(path.relative_to(staging))
+        if path.is_file() and name not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for name, content in files.items():
+        path = staging / name
+        if not path.is_file() or path.read_bytes() != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+
+
+PAGE = re.compile(r"chapters/[^/]+\.(ipynb|md)$")
+# What other pages show of a page: its title (navigation, previous/next) and the labels it defines.
+SHOWN = re.compile(rb'(?m)^"?\s*"?# [^\n"\\]+|^\(([^)\s]+)\)=|:name: \S+|:label: \S+')
+
+
+def structure_hash(files):
+    """Hash of all that one page's change cannot reach alone: everything but the pages, the pages' titles
+    and labels, and the build tools. A page may be rebuilt alone only while this hash is unchanged."""
+    digest = hashlib.sha256()
+    for name, content in sorted(files.items()):
+        shown = b"\0".join(m.group(0) for m in SHOWN.finditer(content)) if PAGE.match(name) else content
+        digest.update(name.encode() + b"\0" + shown + b"\0")
+    for name in BUILD_INPUTS:
+        digest.update(name.encode() + b"\0" + (ROOT / name).read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 BUILD_INPUTS = ["requirements.lock", "src/nkrussia/build/html.py", "src/nkrussia/sphinxext.py"]
@@ -94,12 +123,11 @@ Built with Python {platform.python_version()}: {versions}.
 """
 
 
-def sources_hash(staging):
+def content_hash(files):
     """Hash of the staged book and of what else shapes the HTML (the build tools and our extension)."""
     digest = hashlib.sha256()
-    files = [(p.relative_to(staging), p) for p in sorted(staging.rglob("*")) if p.is_file()]
-    for name, path in files + [(name, ROOT / name) for name in BUILD_INPUTS]:
-        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, content in sorted(files.items()) + [(n, (ROOT / n).read_bytes()) for n in BUILD_INPUTS]:
+        digest.update(name.encode() + b"\0" + content + b"\0")
     return digest.hexdigest()
 
 
@@ -111,6 +139,33 @@ def source_date_epoch():
     return log.stdout.strip() or "0"
 
 
+def sphinx(staging, out):
+    """Build the staged book into `out` with jupyter-book, warnings as errors; return the exit status."""
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(staging),
+        "--path-output",
+        str(out),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+        "--quiet",
+    ]
+    return subprocess.run(cmd, env=dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())).returncode
+
+
+def publish(new, target):
+    """Replace the published book by `new` (renames only, so a reader sees the old book or the new one)."""
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
@@ -118,51 +173,37 @@ def main(argv=None):
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="the data the chapters were executed with")
     args = parser.parse_args(argv)
     build = args.html.parent
-    staging = build / "book"
-    stage(args.executed, staging, args.data_dir)
-    digest = sources_hash(staging)
+    files = book_files(args.executed, args.data_dir)
+    digest = content_hash(files)
     stamp = args.html / ".source-hash"
     if stamp.is_file() and stamp.read_text() == digest:
         print(f"HTML up to date: nothing rebuilt. Open {args.html / 'index.html'}")
         return 0
     start = time.perf_counter()
-    tmp = build / "html.partial"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    cmd = [
-        str(Path(sys.executable).parent / "jupyter-book"),
-        "build",
-        str(staging),
-        "--path-output",
-        str(tmp),
-        "--warningiserror",
-        "--nitpick",
-        "--keep-going",
-        "--quiet",
-    ]
-    env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())
+    # Sphinx keeps its environment and output in `sphinx/` between builds and rewrites only the pages
+    # whose source changed; anything else that changed (configuration, table of contents, a title, a
+    # label, data, tools) starts it afresh. A failed build is thrown away whole.
+    work, staging = build / "sphinx", build / "book"
+    structure = structure_hash(files)
+    if not (work / ".structure").is_file() or (work / ".structure").read_text() != structure:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+    stage(files, staging)
     try:
-        result = subprocess.run(cmd, env=env)
+        status = sphinx(staging, work)
     except KeyboardInterrupt:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         raise
-    if result.returncode != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
-        print(
-            f"HTML build FAILED (exit {result.returncode}); the previous book in {args.html} is untouched.",
-            file=sys.stderr,
-        )
+    if status != 0:
+        shutil.rmtree(work, ignore_errors=True)
+        print(f"HTML build FAILED (exit {status}); the previous book in {args.html} is untouched.", file=sys.stderr)
         return 1
-    new = tmp / "_build" / "html"
-    (new / ".source-hash").write_text(digest)
-    old = build / "html.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if args.html.exists():
-        args.html.rename(old)
-    new.rename(args.html)
-    shutil.rmtree(old, ignore_errors=True)
+    (work / ".structure").write_text(structure)
+    tmp = build / "html.partial"
     shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(work / "_build" / "html", tmp)
+    (tmp / ".source-hash").write_text(digest)
+    publish(tmp, args.html)
     print(f"HTML built in {time.perf_counter() - start:.1f} s. Open {args.html / 'index.html'}")
     return 0
 

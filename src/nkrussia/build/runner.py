@@ -2,8 +2,12 @@
 
     python scripts/run_chapters.py [-j N] [--timeout S] [--data-dir DIR] [--out DIR] [--force] [CHAPTER ...]
 
-A chapter whose notebook, data and package code are unchanged (content hashes) is not executed again.
-A failing chapter is named with its cell; the others still finish; the exit status is then 1.
+Each chapter runs in a fresh kernel of its own. Kernels are started, and the heavy imports done, ahead
+of need (while validation or the previous chapter runs); papermill then executes the chapter in that
+kernel from this process. A chapter whose code, data and package are unchanged (content hashes) is
+not executed again; if only its Markdown changed, the new Markdown is joined with the outputs of its
+last execution, which is what executing it again would give. A failing chapter is named with its
+cell; the others still finish; the exit status is then 1.
 """
 
 import argparse
@@ -11,9 +15,10 @@ import concurrent.futures as cf
 import contextlib
 import hashlib
 import json
+import logging
 import os
+import queue
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,12 +32,15 @@ from nkrussia import ROOT
 from nkrussia.build import executed_name, read_notebook, toc_chapters
 
 DEFAULT_OUT = ROOT / "_build" / "executed"
-PAPERMILL = "from papermill.cli import papermill; papermill()"
 # What every chapter depends on: the data, the package (but not the build machinery, which does not
 # change what a chapter computes, except this runner, which writes the executed copies), the lock.
 HASHED = ["data", "src/nkrussia", "requirements.lock"]
 NOT_HASHED = {"build", "sphinxext.py", "__pycache__"}
 BENCH = ROOT / "_build" / "bench.json"  # an input of the performance chapter only
+# Imported in every kernel before its chapter runs: what every chapter's setup cell imports anyway.
+WARM_UP = "import pandas, matplotlib.pyplot, nkrussia.chapter"
+KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
 
 def inputs_hash(data_dir):
@@ -53,16 +61,19 @@ def inputs_hash(data_dir):
     return digest.hexdigest()
 
 
-def chapter_hash(notebook, shared):
-    """Hash of a chapter's inputs: the shared ones, its notebook, and the benchmark if it reads it."""
+def chapter_hashes(notebook, shared):
+    """(code, full) hashes of a chapter. `code` covers what execution depends on: the shared inputs, the
+    notebook's metadata and code cells, and the benchmark if the chapter reads it; `full` adds the Markdown."""
     source = (ROOT / notebook).read_bytes()
     bench = BENCH.read_bytes() if b"bench_file" in source and BENCH.is_file() else b""
-    return hashlib.sha256(shared.encode() + source + bench).hexdigest()
+    nb = read_notebook(ROOT / notebook)
+    code = [nb.metadata] + [(c.source, c.metadata) for c in nb.cells if c.cell_type == "code"]
+    code_hash = hashlib.sha256(shared.encode() + json.dumps(code, sort_keys=True).encode() + bench)
+    return code_hash.hexdigest(), hashlib.sha256(shared.encode() + source + bench).hexdigest()
 
 
-def strip_volatile(path):
+def tidy(nb):
     """Remove timings and run-specific metadata so two runs give identical executed notebooks."""
-    nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
@@ -72,18 +83,36 @@ def strip_volatile(path):
             cell.id = "injected-parameters"  # papermill gives it a random id
             if "remove-cell" not in tags:
                 tags.append("remove-cell")  # the parameters cell above already shows what can be set
-    nbformat.write(nb, path)
+    return nb
 
 
-def failure(path):
+def rejoin(notebook, executed, parameters):
+    """The chapter's current cells with the outputs of its last execution (same code, new Markdown),
+    or None if the code cells do not line up."""
+    import papermill
+
+    # papermill's own preparation (parameters, metadata) without executing: the cells it would run
+    new = papermill.execute_notebook(
+        read_notebook(ROOT / notebook), None, parameters=parameters, kernel_name="python3", prepare_only=True
+    )
+    old = nbformat.read(executed, as_version=4)
+    new_code = [c for c in new.cells if c.cell_type == "code"]
+    old_code = [c for c in old.cells if c.cell_type == "code"]
+    if [c.source for c in new_code] != [c.source for c in old_code]:
+        return None
+    for cell, ran in zip(new_code, old_code, strict=True):
+        cell.outputs, cell.execution_count, cell.metadata = ran.outputs, ran.execution_count, ran.metadata
+    new.metadata = old.metadata
+    return tidy(new)
+
+
+def failure(nb):
     """(cell number, first source line, exception) of the first failing cell of an executed notebook.
 
     The number counts the cells of the committed notebook, leaving out the cells papermill adds
     (injected parameters, error banners).
     """
-    nb = nbformat.read(path, as_version=4)
-    added = {"injected-parameters", "papermill-error-cell-tag"}
-    own = [c for c in nb.cells if not added & set(c.metadata.get("tags", []))]
+    own = [c for c in nb.cells if not ADDED_TAGS & set(c.metadata.get("tags", []))]
     for number, cell in enumerate(own, start=1):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
@@ -102,7 +131,7 @@ def tree_rss(pid):
 
 
 def kill_tree(pid):
-    """Kill papermill and everything it started: its kernel runs in a process group of its own."""
+    """Kill a kernel and everything it started."""
     try:
         parent = psutil.Process(pid)
         family = parent.children(recursive=True) + [parent]
@@ -114,103 +143,236 @@ def kill_tree(pid):
     psutil.wait_procs(family, timeout=10)
 
 
+class WarmKernels:
+    """Fresh kernels, started and warmed (WARM_UP imported) in the background before they are needed.
+
+    Each kernel runs exactly one chapter: isolation is that of a plain papermill run.
+    """
+
+    def __init__(self, cwd, ahead):
+        self.cwd, self.ahead, self.ready = str(cwd), ahead, queue.Queue()
+        self.lock = threading.Lock()
+        self.todo = self.started = self.taken = 0
+        self.all = []
+        self.stopped = False
+
+    def add(self, count):
+        """Expect `count` more chapters."""
+        with self.lock:
+            self.todo += count
+        self._top_up()
+
+    def _top_up(self):
+        """Keep up to `ahead` kernels warming or waiting, never more than chapters remain."""
+        while True:
+            with self.lock:
+                if self.stopped or self.todo <= 0 or self.started - self.taken >= self.ahead:
+                    return
+                self.todo -= 1
+                self.started += 1
+            threading.Thread(target=self._warm, daemon=True).start()
+
+    def _warm(self):
+        from jupyter_client.manager import KernelManager
+
+        # nbclient drives the kernel with an asynchronous client; the warm-up uses a blocking one.
+        km = KernelManager(kernel_name="python3", client_class="jupyter_client.asynchronous.AsyncKernelClient")
+        try:
+            log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (read if the kernel dies)
+            km.start_kernel(cwd=self.cwd, env=dict(os.environ, **KERNEL_ENV), stderr=log)
+            km.log_file = log
+            with self.lock:
+                self.all.append(km)
+                stopped = self.stopped
+            if stopped:  # stop() ran while this kernel was starting
+                kill_tree(km.provisioner.process.pid)
+                return
+            client = km.blocking_client()
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=120)
+            client.stop_channels()
+        except Exception as error:  # the chapter that takes this kernel reports it
+            km.warm_error = error
+        self.ready.put(km)
+
+    def take(self):
+        """A warm kernel (waiting for one if needed), or None once stopped; another starts warming in its place."""
+        while True:
+            with contextlib.suppress(queue.Empty):
+                km = self.ready.get(timeout=0.1)
+                break
+            if self.stopped:
+                return None
+        with self.lock:
+            self.taken += 1
+        self._top_up()
+        return km
+
+    def stop(self):
+        with self.lock:
+            self.stopped = True
+            kernels = list(self.all)
+        for km in kernels:
+            if km.has_kernel:
+                kill_tree(km.provisioner.process.pid)
+
+
 class Runner:
     def __init__(self, out, data_dir, timeout):
         self.out, self.data_dir, self.timeout = Path(out), Path(data_dir).resolve(), timeout
         self.cache_file = self.out / "hashes.json"
         self.cache = json.loads(self.cache_file.read_text()) if self.cache_file.is_file() else {}
-        self.procs = {}
         self.report_file = self.out / "report.json"
         self.report = json.loads(self.report_file.read_text()) if self.report_file.is_file() else {}
         self.lock = threading.Lock()
         self.stopping = False
+        self.kernels = {}  # cwd -> WarmKernels
+        self.running = {}  # notebook -> kernel manager
 
-    def run(self, notebook, digest):
-        """Execute one chapter; return (status, seconds, detail)."""
+    def parameters(self, notebook):
+        return {"data_dir": os.path.relpath(self.data_dir, (ROOT / notebook).parent)}
+
+    def plan(self, chapters, force=False):
+        """{chapter: "unchanged" | "rejoin" | "execute"} and the chapters' hashes."""
+        shared = inputs_hash(self.data_dir)
+        hashes = {nb: chapter_hashes(nb, shared) for nb in chapters}
+        plan = {}
+        for nb in chapters:
+            cached = self.cache.get(nb)
+            cached = cached if isinstance(cached, dict) else {}
+            exists = (self.out / executed_name(nb)).is_file()
+            if force or not exists or cached.get("code") != hashes[nb][0]:
+                plan[nb] = "execute"
+            else:
+                plan[nb] = "unchanged" if cached.get("full") == hashes[nb][1] else "rejoin"
+        return plan, hashes
+
+    def warm(self, chapters, jobs):
+        """Start warming kernels for the chapters about to execute, grouped by working directory."""
+        by_cwd = {}
+        for nb in chapters:
+            by_cwd.setdefault((ROOT / nb).parent, []).append(nb)
+        for cwd, group in by_cwd.items():
+            self.kernels.setdefault(cwd, WarmKernels(cwd, ahead=jobs)).add(len(group))
+
+    def write(self, nb, path):
+        tmp = path.with_suffix(".partial.ipynb")
+        nbformat.write(nb, tmp)
+        tmp.replace(path)
+
+    def rejoin(self, notebook, hashes):
+        target = self.out / executed_name(notebook)
+        nb = rejoin(notebook, target, self.parameters(notebook))
+        if nb is None:
+            return None
+        self.write(nb, target)
+        self.cache[notebook] = {"code": hashes[0], "full": hashes[1]}
+        return "rejoined", 0.0, ""
+
+    def execute(self, notebook, hashes):
+        """Execute one chapter in a warm kernel; return (status, seconds, detail)."""
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
         target = self.out / executed_name(notebook)
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial.ipynb")
-        source = target.with_suffix(".source.ipynb")  # papermill reads .ipynb: a text chapter is converted first
-        nbformat.write(read_notebook(ROOT / notebook), source)
-        env = dict(
-            os.environ,
-            OMP_NUM_THREADS="1",
-            OPENBLAS_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            PYDEVD_DISABLE_FILE_VALIDATION="1",
-        )
-        cmd = [
-            sys.executable,
-            "-c",
-            PAPERMILL,
-            str(source),
-            str(partial),
-            "-p",
-            "data_dir",
-            os.path.relpath(self.data_dir, (ROOT / notebook).parent),
-            "--cwd",
-            str((ROOT / notebook).parent),
-            "-k",
-            "python3",
-            "--no-progress-bar",
-            "--log-level",
-            "ERROR",
-        ]
-        start, peak = time.perf_counter(), 0
-        log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (read back once the process ends)
-        with self.lock:  # never start a kernel once stop_all() has begun
-            if self.stopping:
+        start = time.perf_counter()
+        km = self.kernels[(ROOT / notebook).parent].take()
+        with self.lock:  # never run a chapter once stop_all() has begun
+            if self.stopping or km is None:
                 return "cancelled", 0.0, ""
-            proc = subprocess.Popen(
-                cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True
-            )
-            self.procs[notebook] = proc
+            self.running[notebook] = km
+        if getattr(km, "warm_error", None):
+            return "failed", time.perf_counter() - start, f"its kernel did not start: {km.warm_error}"
+        nb, error = None, None
+        partial = target.with_suffix(".partial.ipynb")  # papermill writes it, with its error banner on failure
         try:
-            while proc.poll() is None:  # sample the memory of papermill and its kernel while waiting
-                peak = max(peak, tree_rss(proc.pid))
-                if time.perf_counter() - start > self.timeout:
-                    kill_tree(proc.pid)
-                    partial.unlink(missing_ok=True)
-                    self.report[notebook] = {"status": "timeout", "seconds": round(self.timeout, 1)}
-                    return "timeout", time.perf_counter() - start, f"stopped after {self.timeout:.0f} s (--timeout)"
-                time.sleep(0.05)
+            nb = papermill.execute_notebook(
+                read_notebook(ROOT / notebook),
+                partial,
+                parameters=self.parameters(notebook),
+                kernel_name="python3",
+                km=km,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+            )
+        except PapermillExecutionError as exc:
+            error = exc
+        except Exception as exc:  # a dead kernel (killed on timeout or Ctrl-C), a broken notebook
+            error = exc
         finally:
-            self.procs.pop(notebook, None)
-            source.unlink(missing_ok=True)
+            with self.lock:
+                self.running.pop(notebook, None)
+            peak = getattr(km, "peak", 0)
+            pid = km.provisioner.process.pid if km.has_kernel else None
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
+            if pid:
+                kill_tree(pid)
         seconds = time.perf_counter() - start
+        if self.stopping:
+            return "cancelled", seconds, ""
+        if getattr(km, "timed_out", False):
+            self.report[notebook] = {"status": "timeout", "seconds": round(self.timeout, 1)}
+            return "timeout", seconds, f"stopped after {self.timeout:.0f} s (--timeout)"
         self.report[notebook] = {
-            "status": "executed" if proc.returncode == 0 else "failed",
+            "status": "failed" if error else "executed",
             "seconds": round(seconds, 2),
             "peak_mib": round(peak / 2**20),
         }
-        log.seek(0)
-        log = log.read()
-        if self.stopping:
-            partial.unlink(missing_ok=True)
-            self.report.pop(notebook, None)
-            return "cancelled", seconds, ""
-        if proc.returncode != 0:
+        if error is not None:
+            target.unlink(missing_ok=True)
+            return "failed", seconds, self.describe(notebook, error, km, partial)
+        partial.unlink(missing_ok=True)
+        self.write(tidy(nb), target)
+        self.cache[notebook] = {"code": hashes[0], "full": hashes[1]}
+        return "executed", seconds, ""
+
+    def describe(self, notebook, error, km, partial):
+        """Name the failing cell; keep papermill's output notebook (with its error banner) for reading."""
+        from papermill.exceptions import PapermillExecutionError
+
+        if isinstance(error, PapermillExecutionError) and partial.is_file():
             kept = self.out.parent / "failed" / executed_name(notebook)
             kept.parent.mkdir(parents=True, exist_ok=True)
-            if partial.is_file():
-                partial.replace(kept)
-                number, first, error = failure(kept)
-                detail = f"cell {number} (`{first}`) raised {error}\n    executed notebook kept at {kept}"
-            else:
-                detail = f"papermill exited {proc.returncode}:\n{log.strip()[-2000:]}"
-            target.unlink(missing_ok=True)
-            return "failed", seconds, detail
-        strip_volatile(partial)
-        partial.replace(target)
-        self.cache[notebook] = digest
-        return "executed", seconds, ""
+            partial.replace(kept)
+            number, first, what = failure(nbformat.read(kept, as_version=4))
+            return f"cell {number} (`{first}`) raised {what}\n    executed notebook kept at {kept}"
+        partial.unlink(missing_ok=True)
+        log = getattr(km, "log_file", None)
+        tail = ""
+        if log is not None:
+            log.seek(0)
+            tail = "\n" + log.read().strip()[-2000:]
+        return f"{type(error).__name__}: {error}{tail}"
+
+    def watch(self):
+        """Sample each running kernel's memory; kill a chapter that runs past its timeout."""
+        started = {}
+        while not self.stopping:
+            with self.lock:
+                running = dict(self.running)
+            for nb, km in running.items():
+                started.setdefault(nb, time.perf_counter())
+                if not km.has_kernel:
+                    continue
+                pid = km.provisioner.process.pid
+                km.peak = max(getattr(km, "peak", 0), tree_rss(pid))
+                if time.perf_counter() - started[nb] > self.timeout:
+                    km.timed_out = True
+                    kill_tree(pid)
+            time.sleep(0.1)
 
     def stop_all(self):
         with self.lock:
             self.stopping = True
-            running = list(self.procs.values())
-        for proc in running:
-            kill_tree(proc.pid)
+            running = list(self.running.values())
+        for kernels in self.kernels.values():
+            kernels.stop()
+        for km in running:
+            if km.has_kernel:
+                kill_tree(km.provisioner.process.pid)
 
     def save_cache(self):
         """Write the content hashes and the execution record (what the execution report page shows)."""
@@ -228,6 +390,69 @@ def interruptible():
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
+def prepare(chapters, data_dir, out, jobs, force=False):
+    """Plan a run and start warming the kernels it needs; returns (runner, plan, hashes). Call it before
+    validating, so that kernels start while validation runs."""
+    runner = Runner(out, data_dir, timeout=float(os.environ.get("CHAPTER_TIMEOUT", 300)))
+    plan, hashes = runner.plan(chapters, force)
+    runner.warm([nb for nb, what in plan.items() if what == "execute"], jobs)
+    return runner, plan, hashes
+
+
+def run(runner, plan, hashes, jobs):
+    """Execute or rejoin what the plan says; print one line per chapter; return the exit status."""
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    chapters = list(plan)
+    for nb, what in plan.items():
+        if what == "unchanged":
+            print(f"  unchanged  {nb}")
+    todo = [nb for nb, what in plan.items() if what != "unchanged"]
+    if not todo:
+        print(f"Nothing to execute: all {len(chapters)} chapters are up to date.")
+        return 0
+    executing = [nb for nb in todo if plan[nb] == "execute"]
+    if executing:
+        print(f"Executing {len(executing)} of {len(chapters)} chapters with {jobs} worker(s)...", flush=True)
+    start, failed, done = time.perf_counter(), [], {}
+    for nb in todo:
+        if plan[nb] == "rejoin":
+            done[nb] = runner.rejoin(nb, hashes[nb])
+            if done[nb] is None:  # the code cells moved: execute after all
+                executing.append(nb)
+                runner.warm([nb], jobs)
+            else:
+                print(f"  {'rejoined':<9}  {nb}  (Markdown only changed: outputs kept)", flush=True)
+    threading.Thread(target=runner.watch, daemon=True).start()
+    pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = {pool.submit(runner.execute, nb, hashes[nb]): nb for nb in executing}
+        for future in cf.as_completed(futures):
+            nb = futures[future]
+            status, seconds, detail = future.result()
+            print(f"  {status:<9}  {nb}  {seconds:5.1f} s", flush=True)
+            if status != "executed":
+                failed.append((nb, detail))
+                runner.cache.pop(nb, None)
+    except KeyboardInterrupt:
+        print("\nInterrupted: stopping every kernel...", file=sys.stderr)
+        runner.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for partial in runner.out.rglob("*.partial.ipynb"):
+            partial.unlink()
+        runner.save_cache()
+        return 130
+    pool.shutdown(wait=True)
+    runner.stopping = True  # ends the watcher
+    runner.save_cache()
+    print(
+        f"{len(executing) - len(failed)} executed, {len(failed)} failed, {len(todo) - len(executing)} rejoined, "
+        f"{len(chapters) - len(todo)} unchanged in {time.perf_counter() - start:.1f} s"
+    )
+    for nb, detail in failed:
+        print(f"FAILED {nb}: {detail}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv=None):
     interruptible()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -243,51 +468,9 @@ def main(argv=None):
     parser.add_argument("--out", default=DEFAULT_OUT)
     parser.add_argument("--force", action="store_true", help="execute even unchanged chapters")
     args = parser.parse_args(argv)
-
-    chapters = args.chapters or toc_chapters()
-    runner = Runner(args.out, args.data_dir, args.timeout)
-    shared = inputs_hash(args.data_dir)
-    digests = {nb: chapter_hash(nb, shared) for nb in chapters}
-    todo = [
-        nb
-        for nb in chapters
-        if args.force or runner.cache.get(nb) != digests[nb] or not (runner.out / executed_name(nb)).is_file()
-    ]
-    for nb in chapters:
-        if nb not in todo:
-            print(f"  unchanged  {nb}")
-    if not todo:
-        print(f"Nothing to execute: all {len(chapters)} chapters are up to date.")
-        return 0
-    print(f"Executing {len(todo)} of {len(chapters)} chapters with {args.jobs} worker(s)...", flush=True)
-    start, failed = time.perf_counter(), []
-    pool = cf.ThreadPoolExecutor(max_workers=max(1, args.jobs))
-    try:
-        futures = {pool.submit(runner.run, nb, digests[nb]): nb for nb in todo}
-        for future in cf.as_completed(futures):
-            nb = futures[future]
-            status, seconds, detail = future.result()
-            print(f"  {status:<9}  {nb}  {seconds:5.1f} s", flush=True)
-            if status != "executed":
-                failed.append((nb, status, detail))
-                runner.cache.pop(nb, None)
-    except KeyboardInterrupt:
-        print("\nInterrupted: stopping every kernel...", file=sys.stderr)
-        runner.stop_all()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for partial in runner.out.rglob("*.partial.ipynb"):
-            partial.unlink()
-        runner.save_cache()
-        return 130
-    pool.shutdown(wait=True)
-    runner.save_cache()
-    print(
-        f"{len(todo) - len(failed)} executed, {len(failed)} failed, {len(chapters) - len(todo)} unchanged "
-        f"in {time.perf_counter() - start:.1f} s"
-    )
-    for nb, _status, detail in failed:
-        print(f"FAILED {nb}: {detail}", file=sys.stderr)
-    return 1 if failed else 0
+    runner, plan, hashes = prepare(args.chapters or toc_chapters(), args.data_dir, args.out, args.jobs, args.force)
+    runner.timeout = args.timeout
+    return run(runner, plan, hashes, args.jobs)
 
 
 if __name__ == "__main__":
