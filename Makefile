@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 READY  := $(VENV)/.installed
 
-.PHONY: book test lab validate coverage check-html bench lock clean
+.PHONY: book test lint lab validate coverage check-html bench lock clean
 
 $(READY): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ book: $(READY)
 
 test: $(READY)
 	$(PY) -m pytest
+
+# ruff (lint and format) and the file checks of .pre-commit-config.yaml, offline, on every tracked file.
+lint: $(READY)
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 check-html: $(READY)
 	$(PY) scripts/check_html.py

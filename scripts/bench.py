@@ -1,4 +1,4 @@
-"""Benchmark the book on this machine and write _build/bench.json — see nkrussia.build.bench."""
+"""Benchmark the book on this machine and write benchmarks/bench.json — see nkrussia.build.bench."""
 
 import sys
 

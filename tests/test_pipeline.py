@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import BUILD, RUN, run
+from conftest import BOOK, RUN, run
 
 
 def test_every_chapter_in_the_toc_executes(built):
@@ -32,11 +32,9 @@ def test_html_has_every_chapter_with_figures_and_working_citation_links(built):
 
 
 def test_second_run_with_nothing_changed_executes_and_rebuilds_nothing(built):
-    executed, html, _ = built
-    again = run(RUN + ["--out", str(executed)])
-    assert again.returncode == 0 and "Nothing to execute" in again.stdout
-    book = run(BUILD + ["--executed", str(executed), "--html", str(html)])
-    assert book.returncode == 0 and "HTML up to date" in book.stdout
+    _, html, _ = built
+    again = run(BOOK + ["--build", str(html.parent)])
+    assert again.returncode == 0 and "Nothing to execute" in again.stdout and "HTML up to date" in again.stdout
 
 
 def test_failing_chapter_is_named_with_its_cell(tmp_path):

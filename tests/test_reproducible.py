@@ -1,41 +1,39 @@
-"""Two clean builds of the same commit give byte-identical executed notebooks and HTML."""
+"""Two clean builds of the same commit give byte-identical executed notebooks and HTML, and an
+incremental build gives exactly what a cold build gives."""
 
-import difflib
+import shutil
 
-from conftest import BUILD, RUN, run
-
-# The execution report records the build itself (times, memory), so it is expected to differ; it is
-# kept out of the search index so that nothing else does.
-RECORDS_OF_THE_BUILD = {"report.json", "execution_report.html", "execution_report.md", ".source-hash"}
-
-
-def differences(a, b, limit=5):
-    """The first differing files between two trees, each with its first differing lines."""
-
-    def files(root):
-        return {p.relative_to(root) for p in root.rglob("*") if p.is_file() and p.name not in RECORDS_OF_THE_BUILD}
-
-    files_a, files_b = files(a), files(b)
-    report = [f"only in one build: {name}" for name in sorted(files_a ^ files_b)]
-    for name in sorted(files_a & files_b):
-        left, right = (a / name).read_bytes(), (b / name).read_bytes()
-        if left != right:
-            try:
-                diff = difflib.unified_diff(left.decode().splitlines(), right.decode().splitlines(), lineterm="", n=0)
-                lines = [line for line in diff if not line.startswith(("---", "+++"))][:6]
-            except UnicodeDecodeError:
-                lines = ["(binary)"]
-            report.append(f"{name} differs:\n    " + "\n    ".join(lines))
-        if len(report) >= limit:
-            break
-    return report
+from conftest import BOOK, differences, run, scratch_checkout
 
 
 def test_two_clean_builds_are_byte_identical(built, tmp_path):
     executed, html, _ = built
-    second = run(RUN + ["--out", str(tmp_path / "executed")])
+    second = run(BOOK + ["--build", str(tmp_path / "build")])
     assert second.returncode == 0, second.stderr
-    book = run(BUILD + ["--executed", str(tmp_path / "executed"), "--html", str(tmp_path / "html")])
-    assert book.returncode == 0, book.stderr
-    assert differences(executed, tmp_path / "executed") == []
-    assert differences(html, tmp_path / "html") == []
+    assert differences(executed, tmp_path / "build" / "executed") == []
+    assert differences(html, tmp_path / "build" / "html") == []
+
+
+def test_an_incremental_build_equals_a_cold_build(built_dir, tmp_path):
+    copy, book, env = scratch_checkout(tmp_path)
+    build = tmp_path / "build"
+    shutil.copytree(built_dir, build, ignore=shutil.ignore_patterns("book.lock"))
+    prose, code = copy / "chapters" / "korean_war.md", copy / "chapters" / "rupture.md"
+    prose_before, code_before = prose.read_text(encoding="utf-8"), code.read_text(encoding="utf-8")
+    prose.write_text(prose_before.replace("how much of it can", "how much of all that can", 1), encoding="utf-8")
+    code.write_text(code_before.replace('data_dir = "../data"', 'data_dir = "../data"  # edited', 1), encoding="utf-8")
+
+    edited = run(book + ["--build", str(build)], env=env)
+    assert edited.returncode == 0, edited.stdout[-3000:] + edited.stderr[-3000:]
+    assert "rejoined   chapters/korean_war.md" in edited.stdout
+    assert [line.split()[1] for line in edited.stdout.splitlines() if line.startswith("  executed")] == [
+        "chapters/rupture.md"
+    ]
+    assert "how much of all that can" in (build / "html" / "chapters" / "korean_war.html").read_text(encoding="utf-8")
+
+    prose.write_text(prose_before, encoding="utf-8")
+    code.write_text(code_before, encoding="utf-8")
+    back = run(book + ["--build", str(build)], env=env)
+    assert back.returncode == 0, back.stdout[-3000:] + back.stderr[-3000:]
+    assert differences(built_dir / "executed", build / "executed") == []
+    assert differences(built_dir / "html", build / "html") == []

@@ -1,11 +1,13 @@
-"""Benchmark the book on this machine and write _build/bench.json.
+"""Benchmark the book on this machine against stock jupyter-book, and write benchmarks/bench.json.
 
-    python scripts/bench.py [--repeats 3] [--sizes 10000 100000 1000000]
+    python scripts/bench.py [--repeats 1] [--sizes 10000 100000 1000000]
 
-Measures, each figure repeated (median and spread reported): every chapter's execution time and
-peak memory (papermill and its kernel), all chapters sequentially and in parallel, a no-op
-`make book`, the HTML build alone, and load + validate + the synthesis aggregations on synthetic
-data packages of growing size. Prints a table and checks the targets.
+In one run, on the same chapters, kernel and packages: a cold build of a stock jupyter-book copy of
+the book (`execute_notebooks: force`) and a cold `make book`; then, on a scratch copy of the checkout
+built once, a no-op build and the edits an author makes (one sentence of Markdown, one line of a
+chapter's code, one line of a package module), each timed as the whole `make book` command. Then
+load + validate + aggregate on synthetic data packages of growing size. Prints a table and checks
+the targets.
 """
 
 import argparse
@@ -23,19 +25,22 @@ from pathlib import Path
 
 import psutil
 
-from nkrussia import ROOT
-from nkrussia.build import toc_chapters
-from nkrussia.build.runner import Runner, chapter_hash, inputs_hash
+from nkrussia import ROOT, corpus_dir
 
 PY = sys.executable
 TARGETS = {
-    "noop_book_s": 3.0,
-    "parallel_speedup": 1.6,
-    "chapter_s": 5.0,
+    "ratio_to_jupyter_book": 3.0,
+    "markdown_edit_s": 5.0,
+    "code_edit_s": 8.0,
+    "module_edit_s": 20.0,
+    "noop_book_s": 1.0,
     "million_s": 20.0,
     "million_peak_mib": 2048,
     "linearity": 1.3,
 }
+# Files a copy of the book needs (the scratch copy also takes src/ and scripts/, to be edited).
+BOOK = ["_config.yml", "_toc.yml", "references.bib", "_static", "chapters", "data", "benchmarks"]
+COPY_IGNORE = shutil.ignore_patterns("_build", ".venv*", ".git", "__pycache__", "*.egg-info", "mutants", ".*_cache")
 
 
 def machine():
@@ -65,25 +70,64 @@ def summary(values):
     }
 
 
-def timed(cmd):
+def timed(cmd, env=None):
     start = time.perf_counter()
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     return time.perf_counter() - start
 
 
-def chapters_sequential(work):
-    """One sequential pass: (seconds, peak MiB) per chapter, and the pass's wall time."""
-    runner = Runner(work / "seq", ROOT / "data", timeout=600)
-    shared = inputs_hash(ROOT / "data")
-    result, start = {}, time.perf_counter()
-    for nb in toc_chapters():
-        status, seconds, detail = runner.run(nb, chapter_hash(nb, shared))
-        if status != "executed":
-            raise SystemExit(f"{nb}: {status} {detail}")
-        result[nb] = (seconds, runner.report[nb]["peak_mib"])
-    return result, time.perf_counter() - start
+def stock_jupyter_book(work):
+    """Seconds for stock jupyter-book to execute (force) and build a copy of the same book, cold."""
+    book = work / "stock"
+    book.mkdir(parents=True)
+    for name in BOOK:
+        source = ROOT / name
+        if source.exists():
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, book / name)
+    config = (book / "_config.yml").read_text(encoding="utf-8")
+    (book / "_config.yml").write_text(config.replace('execute_notebooks: "off"', 'execute_notebooks: "force"'))
+    (book / "chapters" / "execution_report.md").write_text("# Execution report\n")  # written by our build
+    return timed([str(Path(PY).parent / "jupyter-book"), "build", str(book), "--path-output", str(work / "stock-out")])
+
+
+def book_command(copy):
+    """`make book` in a copy of the checkout: its own package (PYTHONPATH) and the real corpus."""
+    env = dict(os.environ, PYTHONPATH=str(copy / "src"), NKRUSSIA_CORPUS=str(corpus_dir()))
+    return [PY, str(copy / "scripts" / "build_book.py"), "-j", str(os.cpu_count() or 1)], env
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise SystemExit(f"bench: cannot find {old!r} in {path}")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edits(work, reps):
+    """Seconds of `make book` after each kind of edit, on a scratch copy built once."""
+    copy = work / "scratch"
+    shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
+    cmd, env = book_command(copy)
+    timed(cmd, env=env)  # the cold build the edits start from
+    chapter = copy / "chapters" / "korean_war.md"
+    module = copy / "src" / "nkrussia" / "analysis.py"
+    results = {"noop_book_s": [], "markdown_edit_s": [], "code_edit_s": [], "module_edit_s": []}
+    for rep in range(reps):
+        results["noop_book_s"].append(timed(cmd, env=env))
+        edit(chapter, "how much of it can", "how much of that can" if rep % 2 == 0 else "how much of it can")
+        results["markdown_edit_s"].append(timed(cmd, env=env))
+        edit(chapter, 'data_dir = "../data"', f'data_dir = "../data"  # bench edit {rep}')
+        results["code_edit_s"].append(timed(cmd, env=env))
+        edit(module, '"""', f'"""Bench edit {rep}. ')
+        results["module_edit_s"].append(timed(cmd, env=env))
+        print(
+            f"  edits, pass {rep + 1}: "
+            + ", ".join(f"{k.removesuffix('_s').replace('_', ' ')} {v[-1]:.1f} s" for k, v in results.items()),
+            flush=True,
+        )
+    return {name: summary(values) for name, values in results.items()}
 
 
 def scale_one(directory):
@@ -116,71 +160,31 @@ def scale_one(directory):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--scale-one", help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "bench.json")
     args = parser.parse_args(argv)
     if args.scale_one:
         return scale_one(args.scale_one)
     reps = args.repeats
     bench = {"machine": machine(), "repeats": reps, "measured_on": time.strftime("%Y-%m-%d")}
-    print(
-        f"Machine: {bench['machine']['cores']} cores, {bench['machine']['memory_gib']} GiB, "
-        f"{bench['machine']['cpu']}, Python {bench['machine']['python']}",
-        flush=True,
-    )
+    m = bench["machine"]
+    print(f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}, Python {m['python']}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
-        per_chapter, sequential = {}, []
+        stock, ours = [], []
         for rep in range(reps):
-            shutil.rmtree(work / "seq", ignore_errors=True)
-            result, wall = chapters_sequential(work)
-            sequential.append(wall)
-            for nb, (seconds, peak) in result.items():
-                per_chapter.setdefault(nb, {"seconds": [], "peak_mib": []})
-                per_chapter[nb]["seconds"].append(seconds)
-                per_chapter[nb]["peak_mib"].append(peak)
-            print(f"  sequential pass {rep + 1}: {wall:.1f} s", flush=True)
-        bench["chapters"] = {
-            nb: {"seconds": summary(v["seconds"]), "peak_mib": round(max(v["peak_mib"]), 1)}
-            for nb, v in per_chapter.items()
-        }
-        jobs = os.cpu_count() or 1
-        parallel = []
-        for rep in range(reps):
-            shutil.rmtree(work / "par", ignore_errors=True)
-            parallel.append(
-                timed([PY, "scripts/run_chapters.py", "-j", str(jobs), "--force", "--out", str(work / "par")])
-            )
-            print(f"  parallel pass {rep + 1} (-j {jobs}): {parallel[-1]:.1f} s", flush=True)
-        bench["sequential_s"], bench["parallel_s"] = summary(sequential), summary(parallel)
-        bench["parallel_jobs"] = jobs
-        bench["parallel_speedup"] = round(statistics.median(sequential) / statistics.median(parallel), 2)
-
-        timed([PY, "scripts/build_book.py", "--build", str(work / "book")])
-        bench["noop_book_s"] = summary(
-            [timed([PY, "scripts/build_book.py", "--build", str(work / "book")]) for _ in range(reps)]
-        )
-        html = []
-        for rep in range(reps):
-            html.append(
-                timed(
-                    [
-                        PY,
-                        "scripts/build_html.py",
-                        "--executed",
-                        str(work / "book" / "executed"),
-                        "--html",
-                        str(work / f"html{rep}" / "html"),
-                    ]
-                )
-            )
-        bench["html_build_s"] = summary(html)
-        print(
-            f"  no-op book {bench['noop_book_s']['median']:.2f} s, HTML build {bench['html_build_s']['median']:.1f} s",
-            flush=True,
-        )
+            for name in ("stock", "stock-out", "ours"):
+                shutil.rmtree(work / name, ignore_errors=True)
+            stock.append(stock_jupyter_book(work))
+            ours.append(timed([PY, "scripts/build_book.py", "--build", str(work / "ours")]))
+            print(f"  cold builds, pass {rep + 1}: jupyter-book {stock[-1]:.1f} s, ours {ours[-1]:.1f} s", flush=True)
+        report = json.loads((work / "ours" / "executed" / "report.json").read_text())
+        bench["chapters"] = {nb: report[nb] for nb in sorted(report)}
+        bench["stock_jupyter_book_s"], bench["cold_book_s"] = summary(stock), summary(ours)
+        bench["ratio_to_jupyter_book"] = round(statistics.median(stock) / statistics.median(ours), 2)
+        bench.update(edits(work, reps))
 
         scaling = []
         for n in args.sizes:
@@ -220,17 +224,14 @@ def main(argv=None):
 
 def check_targets(bench):
     by_size = {s["events"]: s for s in bench["scaling"]}
-    slowest = max(c["seconds"]["median"] for c in bench["chapters"].values())
+    median = {key: bench[key]["median"] for key in ("markdown_edit_s", "code_edit_s", "module_edit_s", "noop_book_s")}
+    ratio = bench["ratio_to_jupyter_book"]
     checks = {
-        "no-op make book ≤ 3 s": (
-            bench["noop_book_s"]["median"],
-            bench["noop_book_s"]["median"] <= TARGETS["noop_book_s"],
-        ),
-        "parallel speed-up ≥ 1.6×": (
-            bench["parallel_speedup"],
-            bench["parallel_speedup"] >= TARGETS["parallel_speedup"],
-        ),
-        "every chapter ≤ 5 s": (slowest, slowest <= TARGETS["chapter_s"]),
+        "cold build ≥ 3× faster than jupyter-book (force)": (ratio, ratio >= TARGETS["ratio_to_jupyter_book"]),
+        "Markdown edit of one chapter ≤ 5 s": (median["markdown_edit_s"], median["markdown_edit_s"] <= 5),
+        "code edit in one chapter ≤ 8 s": (median["code_edit_s"], median["code_edit_s"] <= 8),
+        "edit of one package module ≤ 20 s": (median["module_edit_s"], median["module_edit_s"] <= 20),
+        "no-op make book ≤ 1 s": (median["noop_book_s"], median["noop_book_s"] <= TARGETS["noop_book_s"]),
     }
     if 1_000_000 in by_size:
         big = by_size[1_000_000]
@@ -242,23 +243,26 @@ def check_targets(bench):
     return {name: {"value": value, "met": bool(met)} for name, (value, met) in checks.items()}
 
 
+MEASURES = [
+    ("stock jupyter-book, execute (force) + HTML, cold", "stock_jupyter_book_s"),
+    ("make book, cold", "cold_book_s"),
+    ("make book, nothing changed", "noop_book_s"),
+    ("make book after a Markdown edit in one chapter", "markdown_edit_s"),
+    ("make book after a code edit in one chapter", "code_edit_s"),
+    ("make book after an edit of one package module", "module_edit_s"),
+]
+
+
 def print_table(bench):
-    print(f"\n{'chapter':<36}{'median s':>10}{'spread s':>14}{'peak MiB':>10}")
-    for nb, c in bench["chapters"].items():
-        s = c["seconds"]
-        print(f"{nb:<36}{s['median']:>10.2f}{s['min']:>7.2f}-{s['max']:<6.2f}{c['peak_mib']:>10.0f}")
-    for label, key in [
-        ("all chapters, sequential", "sequential_s"),
-        (f"all chapters, -j {bench['parallel_jobs']}", "parallel_s"),
-        ("no-op make book", "noop_book_s"),
-        ("HTML build alone", "html_build_s"),
-    ]:
+    print(f"\n{'measure':<52}{'median s':>10}{'spread s':>14}")
+    for label, key in MEASURES:
         s = bench[key]
-        print(f"{label:<36}{s['median']:>10.2f}{s['min']:>7.2f}-{s['max']:<6.2f}")
+        print(f"{label:<52}{s['median']:>10.2f}{s['min']:>7.2f}-{s['max']:<6.2f}")
+    print(f"{'ratio, jupyter-book / make book (cold)':<52}{bench['ratio_to_jupyter_book']:>10.2f}")
     for s in bench["scaling"]:
         t = s["seconds"]
-        label = f"{s['events']:,} synthetic events"
-        print(f"{label:<36}{t['median']:>10.2f}{t['min']:>7.2f}-{t['max']:<6.2f}{s['peak_mib']:>10.0f}")
+        label = f"{s['events']:,} synthetic events (peak {s['peak_mib']:.0f} MiB)"
+        print(f"{label:<52}{t['median']:>10.2f}{t['min']:>7.2f}-{t['max']:<6.2f}")
     print()
     for name, t in bench["targets"].items():
         print(f"  {'met ' if t['met'] else 'MISSED'}  {name}: {t['value']}")

@@ -36,7 +36,7 @@ DEFAULT_OUT = ROOT / "_build" / "executed"
 # change what a chapter computes, except this runner, which writes the executed copies), the lock.
 HASHED = ["data", "src/nkrussia", "requirements.lock"]
 NOT_HASHED = {"build", "sphinxext.py", "__pycache__"}
-BENCH = ROOT / "_build" / "bench.json"  # an input of the performance chapter only
+BENCH = ROOT / "benchmarks" / "bench.json"  # an input of the performance chapter only
 # Imported in every kernel before its chapter runs: what every chapter's setup cell imports anyway.
 WARM_UP = "import pandas, matplotlib.pyplot, nkrussia.chapter"
 KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
