@@ -88,7 +88,14 @@ def scratch_checkout(tmp_path):
     copy = tmp_path / "checkout"
     ignore = shutil.ignore_patterns("_build", ".venv*", ".git", "__pycache__", "*.egg-info", "mutants", ".*_cache")
     shutil.copytree(ROOT, copy, ignore=ignore)
-    env = dict(os.environ, PYTHONPATH=str(copy / "src"), NKRUSSIA_CORPUS=str(corpus_dir()))
+    from nkrussia.build.html import source_date_epoch
+
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(copy / "src"),
+        NKRUSSIA_CORPUS=str(corpus_dir()),
+        SOURCE_DATE_EPOCH=source_date_epoch(),  # the copy has no git history to date the build by
+    )
     return copy, [sys.executable, str(copy / "scripts" / "build_book.py")], env
 
 

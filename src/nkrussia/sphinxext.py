@@ -8,6 +8,8 @@
   every page log "Identifier 'THEBE_JS_URL' has already been declared"; drop the repeated scripts.
 """
 
+from pathlib import Path
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxRole
@@ -53,8 +55,20 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def _mystnb_css_first(app):
+    """Put myst-nb's stylesheet in place before any page is written. myst-nb copies it only when the
+    build finishes, so a cold build links it without Sphinx's `?v=` checksum while a later incremental
+    build links it with one: copying it first makes an incremental build equal a cold one."""
+    if app.builder.format == "html":
+        from myst_nb.sphinx_ext import add_global_html_resources
+
+        Path(app.builder.outdir, "_static").mkdir(parents=True, exist_ok=True)
+        add_global_html_resources(app, None)
+
+
 def setup(app):
     app.add_role("evidence", EvidenceRole())
+    app.connect("builder-inited", _mystnb_css_first)
     app.connect(
         "html-page-context", _drop_repeated_scripts, priority=100
     )  # before any handler that returns a template and ends the event

@@ -3,6 +3,7 @@
 The entry points in `scripts/` only call the `main` of a module here.
 """
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -10,9 +11,10 @@ import yaml
 from nkrussia import ROOT
 
 
+@functools.cache
 def toc_files(toc_path=ROOT / "_toc.yml"):
     """Every page of the book, as a path without extension relative to the book root, in _toc.yml order."""
-    toc = yaml.safe_load(Path(toc_path).read_text(encoding="utf-8"))
+    toc = yaml.load(Path(toc_path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     files = [toc["root"]]
 
     def walk(node):
@@ -26,7 +28,7 @@ def toc_files(toc_path=ROOT / "_toc.yml"):
                 walk(item)
 
     walk({k: v for k, v in toc.items() if k != "root"})
-    return files
+    return tuple(files)
 
 
 def is_notebook(path):
@@ -40,13 +42,14 @@ def is_notebook(path):
     return head.startswith("---") and "kernelspec:" in head.split("\n---", 1)[0]
 
 
+@functools.cache
 def toc_chapters(toc_path=ROOT / "_toc.yml"):
     """The book's notebooks (paths relative to the book root, with their suffix) in _toc.yml order."""
     root = Path(toc_path).parent
     found = []
     for name in toc_files(toc_path):
         found += [f"{name}{suffix}" for suffix in (".md", ".ipynb") if is_notebook(root / f"{name}{suffix}")][:1]
-    return found
+    return tuple(found)
 
 
 def read_notebook(path):

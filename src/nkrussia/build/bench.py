@@ -94,7 +94,14 @@ def stock_jupyter_book(work):
 
 def book_command(copy):
     """`make book` in a copy of the checkout: its own package (PYTHONPATH) and the real corpus."""
-    env = dict(os.environ, PYTHONPATH=str(copy / "src"), NKRUSSIA_CORPUS=str(corpus_dir()))
+    from nkrussia.build.html import source_date_epoch
+
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(copy / "src"),
+        NKRUSSIA_CORPUS=str(corpus_dir()),
+        SOURCE_DATE_EPOCH=source_date_epoch(),
+    )
     return [PY, str(copy / "scripts" / "build_book.py"), "-j", str(os.cpu_count() or 1)], env
 
 
@@ -195,7 +202,11 @@ def main(argv=None):
             runs = [
                 json.loads(
                     subprocess.run(
-                        [PY, __file__, "--scale-one", str(target)], cwd=ROOT, check=True, capture_output=True, text=True
+                        [PY, "-m", "nkrussia.build.bench", "--scale-one", str(target)],
+                        cwd=ROOT,
+                        check=True,
+                        capture_output=True,
+                        text=True,
                     ).stdout
                 )
                 for _ in range(reps)

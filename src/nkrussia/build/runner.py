@@ -25,7 +25,6 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
 import psutil
 
 from nkrussia import ROOT
@@ -61,15 +60,25 @@ def inputs_hash(data_dir):
     return digest.hexdigest()
 
 
-def chapter_hashes(notebook, shared):
-    """(code, full) hashes of a chapter. `code` covers what execution depends on: the shared inputs, the
-    notebook's metadata and code cells, and the benchmark if the chapter reads it; `full` adds the Markdown."""
+def full_hash(notebook, shared):
+    """Hash of all a chapter's inputs: the shared ones, its notebook, and the benchmark if it reads it."""
+    source = (ROOT / notebook).read_bytes()
+    bench = BENCH.read_bytes() if b"bench_file" in source and BENCH.is_file() else b""
+    return hashlib.sha256(shared.encode() + source + bench).hexdigest()
+
+
+def code_hash(notebook, shared):
+    """Hash of what executing a chapter depends on: `full_hash` without the Markdown cells."""
     source = (ROOT / notebook).read_bytes()
     bench = BENCH.read_bytes() if b"bench_file" in source and BENCH.is_file() else b""
     nb = read_notebook(ROOT / notebook)
     code = [nb.metadata] + [(c.source, c.metadata) for c in nb.cells if c.cell_type == "code"]
-    code_hash = hashlib.sha256(shared.encode() + json.dumps(code, sort_keys=True).encode() + bench)
-    return code_hash.hexdigest(), hashlib.sha256(shared.encode() + source + bench).hexdigest()
+    return hashlib.sha256(shared.encode() + json.dumps(code, sort_keys=True).encode() + bench).hexdigest()
+
+
+def chapter_hashes(notebook, shared):
+    """(code, full) hashes of a chapter."""
+    return code_hash(notebook, shared), full_hash(notebook, shared)
 
 
 def tidy(nb):
@@ -89,6 +98,7 @@ def tidy(nb):
 def rejoin(notebook, executed, parameters):
     """The chapter's current cells with the outputs of its last execution (same code, new Markdown),
     or None if the code cells do not line up."""
+    import nbformat  # imported when needed: it costs a no-op build most of its time
     import papermill
 
     # papermill's own preparation (parameters, metadata) without executing: the cells it would run
@@ -234,18 +244,19 @@ class Runner:
         return {"data_dir": os.path.relpath(self.data_dir, (ROOT / notebook).parent)}
 
     def plan(self, chapters, force=False):
-        """{chapter: "unchanged" | "rejoin" | "execute"} and the chapters' hashes."""
+        """{chapter: "unchanged" | "rejoin" | "execute"} and the chapters' (code, full) hashes."""
         shared = inputs_hash(self.data_dir)
-        hashes = {nb: chapter_hashes(nb, shared) for nb in chapters}
-        plan = {}
+        plan, hashes = {}, {}
         for nb in chapters:
             cached = self.cache.get(nb)
             cached = cached if isinstance(cached, dict) else {}
             exists = (self.out / executed_name(nb)).is_file()
-            if force or not exists or cached.get("code") != hashes[nb][0]:
-                plan[nb] = "execute"
-            else:
-                plan[nb] = "unchanged" if cached.get("full") == hashes[nb][1] else "rejoin"
+            full = full_hash(nb, shared)
+            if exists and not force and cached.get("full") == full:  # nothing changed: no need to parse it
+                plan[nb], hashes[nb] = "unchanged", (cached["code"], full)
+                continue
+            hashes[nb] = (code_hash(nb, shared), full)
+            plan[nb] = "rejoin" if exists and not force and cached.get("code") == hashes[nb][0] else "execute"
         return plan, hashes
 
     def warm(self, chapters, jobs):
@@ -257,6 +268,8 @@ class Runner:
             self.kernels.setdefault(cwd, WarmKernels(cwd, ahead=jobs)).add(len(group))
 
     def write(self, nb, path):
+        import nbformat  # imported when needed: it costs a no-op build most of its time
+
         tmp = path.with_suffix(".partial.ipynb")
         nbformat.write(nb, tmp)
         tmp.replace(path)
@@ -331,6 +344,7 @@ class Runner:
 
     def describe(self, notebook, error, km, partial):
         """Name the failing cell; keep papermill's output notebook (with its error banner) for reading."""
+        import nbformat  # imported when needed: it costs a no-op build most of its time
         from papermill.exceptions import PapermillExecutionError
 
         if isinstance(error, PapermillExecutionError) and partial.is_file():
