@@ -140,19 +140,34 @@ def source_date_epoch():
 
 
 def sphinx(staging, out):
-    """Build the staged book into `out` with jupyter-book, warnings as errors; return the exit status."""
-    cmd = [
-        str(Path(sys.executable).parent / "jupyter-book"),
-        "build",
-        str(staging),
-        "--path-output",
-        str(out),
-        "--warningiserror",
-        "--nitpick",
-        "--keep-going",
-        "--quiet",
-    ]
+    """Build the staged book into `out` as `jupyter-book build --warningiserror --nitpick --keep-going`
+    does (without its banner); return the exit status. Sphinx runs in a process of its own, so that its
+    global state never leaks between builds. (Sphinx's parallel jobs would not help: one of
+    jupyter-book's extensions, sphinx_multitoc_numbering, does not declare itself safe for them.)"""
+    cmd = [sys.executable, "-m", "nkrussia.build.html", "--sphinx", str(staging), str(out)]
     return subprocess.run(cmd, env=dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())).returncode
+
+
+def run_sphinx(staging, out):
+    from jupyter_book.sphinx import build_sphinx
+
+    staging, out = Path(staging), Path(out)
+    result = build_sphinx(
+        staging,
+        out / "_build" / "html",
+        noconfig=True,
+        path_config=str(staging / "_config.yml"),
+        confoverrides={
+            "external_toc_path": (staging / "_toc.yml").as_posix(),
+            "latex_individualpages": False,
+            "nitpicky": True,
+        },
+        builder="html",
+        warningiserror=True,
+        keep_going=True,
+        quiet=True,
+    )
+    return 0 if result == 0 else 1
 
 
 def publish(new, target):
@@ -167,6 +182,9 @@ def publish(new, target):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--sphinx"]:
+        return run_sphinx(*argv[1:3])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
