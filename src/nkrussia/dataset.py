@@ -1,6 +1,9 @@
 """Load the data package into typed pandas DataFrames, driven by datapackage.json (the one schema)."""
 
+import hashlib
 import json
+import os
+import pickle
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -78,9 +81,36 @@ def read_tables(data_dir, descriptor):
 
 
 def load(data_dir=DATA_DIR):
-    """Read every table of the package; add sortable `start`/`end`/`precision`/`period_id` to events."""
+    """Read every table of the package; add sortable `start`/`end`/`precision`/`period_id` to events.
+
+    When $NKRUSSIA_CACHE names a folder (the book's build sets it for the chapters' kernels), the loaded
+    Dataset is kept there, keyed by the content of the data and of this package, so that the chapters
+    of one build read and type the CSV files once instead of once each."""
+    cache = _cache_file(data_dir)
+    if cache is not None and cache.is_file():
+        return pickle.loads(cache.read_bytes())
     descriptor = read_descriptor(data_dir)
-    return assemble(descriptor, read_tables(data_dir, descriptor))
+    ds = assemble(descriptor, read_tables(data_dir, descriptor))
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache.parent.glob("dataset-*.pickle"):
+            old.unlink(missing_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(pickle.dumps(ds, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(cache)
+    return ds
+
+
+def _cache_file(data_dir):
+    folder = os.environ.get("NKRUSSIA_CACHE")
+    if not folder:
+        return None
+    digest = hashlib.sha256(pd.__version__.encode())
+    package = Path(__file__).parent
+    for base, paths in ((Path(data_dir), Path(data_dir).iterdir()), (package, package.glob("*.py"))):
+        for path in sorted(p for p in paths if p.is_file()):
+            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return Path(folder) / f"dataset-{digest.hexdigest()[:32]}.pickle"
 
 
 def assemble(descriptor, tables):

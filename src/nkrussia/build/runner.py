@@ -159,8 +159,8 @@ class WarmKernels:
     Each kernel runs exactly one chapter: isolation is that of a plain papermill run.
     """
 
-    def __init__(self, cwd, ahead):
-        self.cwd, self.ahead, self.ready = str(cwd), ahead, queue.Queue()
+    def __init__(self, cwd, ahead, cache_dir):
+        self.cwd, self.ahead, self.ready, self.cache_dir = str(cwd), ahead, queue.Queue(), cache_dir
         self.lock = threading.Lock()
         self.todo = self.started = self.taken = 0
         self.all = []
@@ -189,7 +189,8 @@ class WarmKernels:
         km = KernelManager(kernel_name="python3", client_class="jupyter_client.asynchronous.AsyncKernelClient")
         try:
             log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (read if the kernel dies)
-            km.start_kernel(cwd=self.cwd, env=dict(os.environ, **KERNEL_ENV), stderr=log)
+            env = dict(os.environ, **KERNEL_ENV, NKRUSSIA_CACHE=str(self.cache_dir))
+            km.start_kernel(cwd=self.cwd, env=env, stderr=log)
             km.log_file = log
             with self.lock:
                 self.all.append(km)
@@ -265,7 +266,9 @@ class Runner:
         for nb in chapters:
             by_cwd.setdefault((ROOT / nb).parent, []).append(nb)
         for cwd, group in by_cwd.items():
-            self.kernels.setdefault(cwd, WarmKernels(cwd, ahead=jobs)).add(len(group))
+            # the chapters of one build share the loaded dataset (nkrussia.dataset.load)
+            cache = self.out.parent / "cache"
+            self.kernels.setdefault(cwd, WarmKernels(cwd, ahead=jobs, cache_dir=cache)).add(len(group))
 
     def write(self, nb, path):
         import nbformat  # imported when needed: it costs a no-op build most of its time
