@@ -54,7 +54,7 @@ def period_shares(events, periods, column):
 
 def sources_per_year(ds, years):
     """How many documents report at least one event whose span touches each year."""
-    cited = ds.citations[["event_id", "source_id"]].dropna().drop_duplicates()
+    cited = ds.event_sources
     row = pd.Index(ds.events["event_id"]).get_indexer(cited["event_id"])
     y0, n = years[0], len(years)
     first = np.clip(ds.events["start"].dt.year.to_numpy()[row] - y0, 0, n)
@@ -136,7 +136,7 @@ def sensitivity(events, years, first=None, second=None, thresholds=(THRESHOLD - 
 def source_period_matrix(ds):
     """Events each source supports per period, counted by rule D4 (a duration in every period it touches,
     a window shared across periods)."""
-    cited = ds.citations.dropna(subset=["event_id"])[["event_id", "source_id"]].drop_duplicates()
+    cited = ds.event_sources
     weights = period_weights(ds.events, ds.periods).merge(cited, on="event_id")
     table = weights.pivot_table(
         index="source_id", columns="period_id", values="weight", aggfunc="sum", observed=False, fill_value=0.0
@@ -146,7 +146,7 @@ def source_period_matrix(ds):
 
 def corroboration(ds):
     """Number of distinct documents per event."""
-    pairs = ds.citations[["event_id", "source_id"]].dropna().drop_duplicates()
+    pairs = ds.event_sources
     return pairs["event_id"].value_counts().reindex(ds.events["event_id"], fill_value=0)
 
 
@@ -175,7 +175,7 @@ def origins(ds, column="event_id"):
 
 def precision_by_source(ds):
     """Events each source supports, by date precision, and how many have an inferred (noted) date."""
-    cited = ds.citations.dropna(subset=["event_id"])[["event_id", "source_id"]].drop_duplicates()
+    cited = ds.event_sources
     cited = cited.merge(ds.events[["event_id", "precision", "date_note"]], on="event_id")
     table = pd.crosstab(cited["source_id"], cited["precision"]).reindex(
         index=list(ds.sources["source_id"]), columns=["day", "month", "year"], fill_value=0

@@ -1,5 +1,6 @@
 """Load the data package into typed pandas DataFrames, driven by datapackage.json (the one schema)."""
 
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +33,12 @@ class Dataset:
     disagreements: pd.DataFrame
     uncovered: pd.DataFrame
     descriptor: dict
+
+    @functools.cached_property
+    def event_sources(self):
+        """Each (event_id, source_id) pair once: which documents report which event."""
+        pairs = self.citations.dropna(subset=["event_id"])[["event_id", "source_id"]].drop_duplicates()
+        return pairs.reset_index(drop=True)
 
 
 TABLES = [f.name for f in fields(Dataset) if f.name != "descriptor"]
