@@ -18,6 +18,7 @@ from pathlib import Path
 
 from nkrussia import ROOT
 from nkrussia.build import executed_name, toc_chapters
+from nkrussia.build import pdf as build_pdf
 
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 
@@ -120,6 +121,7 @@ def main(argv=None):
     build = args.html.parent
     staging = build / "book"
     stage(args.executed, staging, args.data_dir)
+    build_pdf.stage(staging, build / "pdf" / "book.pdf")  # the PDF edition and its link, if built
     digest = sources_hash(staging)
     stamp = args.html / ".source-hash"
     if stamp.is_file() and stamp.read_text() == digest:
