@@ -30,7 +30,6 @@ from nkrussia import ROOT
 from nkrussia.build import toc_files
 
 PAGE = {"format": "A4", "margin": {"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}}
-A4_WIDTH, LETTER_WIDTH = 595.92, 612
 FOOTER = '<div style="font: 9px sans-serif; width: 100%; text-align: center; color: #444"><span class="pageNumber"></span></div>'
 STAGED_NAME = "book.pdf"  # where the HTML build's staging puts the PDF (beside _toc.yml)
 
@@ -91,8 +90,9 @@ def printer(html_dir, chromium):
 
             def print_page(name):
                 page.goto(f"{base}{name}.html", wait_until="networkidle")
+                page.evaluate("document.fonts.ready.then(() => true)")
                 headings, overflow = page.evaluate(HEADINGS_JS), page.evaluate(OVERFLOW_JS)
-                return page.pdf(**PAGE, outline=True), headings, overflow
+                return page.pdf(**PAGE, outline=True, tagged=True), headings, overflow  # the outline needs the tags
 
             def print_html(markup, **options):
                 page.set_content(markup, wait_until="load")
