@@ -89,10 +89,15 @@ def printer(html_dir, chromium):
             page.emulate_media(media="print")
 
             def print_page(name):
-                page.goto(f"{base}{name}.html", wait_until="networkidle")
-                page.evaluate("document.fonts.ready.then(() => true)")
-                headings, overflow = page.evaluate(HEADINGS_JS), page.evaluate(OVERFLOW_JS)
-                return page.pdf(**PAGE, outline=True, tagged=True), headings, overflow  # the outline needs the tags
+                # A fresh tab per page: what an earlier page loaded must not shift this one's layout.
+                tab = context.new_page()
+                tab.emulate_media(media="print")
+                tab.goto(f"{base}{name}.html", wait_until="networkidle")
+                tab.evaluate("document.fonts.ready.then(() => true)")
+                headings, overflow = tab.evaluate(HEADINGS_JS), tab.evaluate(OVERFLOW_JS)
+                pdf = tab.pdf(**PAGE, outline=True, tagged=True)  # chromium's outline needs the tags
+                tab.close()
+                return pdf, headings, overflow
 
             def print_html(markup, **options):
                 page.set_content(markup, wait_until="load")
@@ -221,14 +226,16 @@ def build(html_dir, out, chromium="/usr/bin/chromium"):
             markup = front_matter(config["title"], config["author"], titled, starts)
             return PdfReader(io.BytesIO(print_html(markup)))
 
-        cover, numbered = front({}), None
-        while numbered is None or len(numbered.pages) != len(cover.pages):
-            cover = numbered or cover
+        cover = front({})  # placeholder numbers first: the contents' own length shifts every chapter
+        while True:
             starts, offset = {}, len(cover.pages)
             for n in names:
                 starts[n] = offset + 1
                 offset += len(readers[n].pages)
             numbered = front(starts)
+            if len(numbered.pages) == len(cover.pages):
+                break
+            cover = numbered
         numbers = page_numbers(print_html, offset)
 
     writer = PdfWriter()
@@ -288,7 +295,7 @@ def stage(staging, pdf):
     pages = len(PdfReader(pdf).pages)
     link = nbformat.v4.new_markdown_cell(
         f"```{{container}} pdf-edition\nThe whole book is also available as one PDF for printing, annotating "
-        f"and archiving: {{download}}`the PDF edition <../{STAGED_NAME}>` ({pages} pages).\n```"
+        f"and archiving: [the PDF edition](../{STAGED_NAME}) ({pages} pages).\n```"
     )
     link.id = "pdf-edition"
     notebook.cells.insert(1, link)
