@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 READY  := $(VENV)/.installed
 
-.PHONY: book test lint lab validate coverage check-html bench lock clean
+.PHONY: book pdf test lint lab validate coverage check-html bench lock clean
 
 $(READY): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,13 @@ $(READY): requirements.lock pyproject.toml
 
 book: $(READY)
 	$(PY) scripts/build_book.py -j $(JOBS)
+
+# The PDF edition, printed from the built HTML by Debian's chromium; the HTML is then rebuilt so that the
+# introduction links to it (a second `make pdf` with nothing changed leaves the HTML as it is).
+pdf: $(READY)
+	$(PY) scripts/build_book.py -j $(JOBS)
+	$(PY) scripts/build_pdf.py
+	$(PY) scripts/build_html.py
 
 test: $(READY)
 	$(PY) -m pytest

@@ -54,6 +54,7 @@ def run(cmd, env=None):
 
 
 RUN = [sys.executable, str(ROOT / "scripts" / "run_chapters.py")]
+BUILD = [sys.executable, str(ROOT / "scripts" / "build_html.py")]
 
 
 BOOK = [sys.executable, str(ROOT / "scripts" / "build_book.py")]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from nkrussia import ROOT
 from nkrussia.build import executed_name, toc_chapters
+from nkrussia.build import pdf as build_pdf
 
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 
@@ -76,6 +77,8 @@ def structure_hash(files):
     and labels, and the build tools. A page may be rebuilt alone only while this hash is unchanged."""
     digest = hashlib.sha256()
     for name, content in sorted(files.items()):
+        if name == "book.pdf":  # the PDF edition: only the introduction links it
+            continue
         shown = b"\0".join(m.group(0) for m in SHOWN.finditer(content)) if PAGE.match(name) else content
         digest.update(name.encode() + b"\0" + shown + b"\0")
     for name in BUILD_INPUTS:
@@ -192,6 +195,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     build = args.html.parent
     files = book_files(args.executed, args.data_dir)
+    build_pdf.add_edition(files, build / "pdf" / "book.pdf")  # the PDF edition and its link, if built
     digest = content_hash(files)
     stamp = args.html / ".source-hash"
     if stamp.is_file() and stamp.read_text() == digest:
