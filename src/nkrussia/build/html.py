@@ -111,6 +111,39 @@ def source_date_epoch():
     return log.stdout.strip() or "0"
 
 
+RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a, b):
+    """Swap two directories in one atomic step (Linux renameat2); False where the system cannot."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100  # AT_FDCWD: the paths are absolute
+    return renameat2(at_cwd, os.fsencode(a.absolute()), at_cwd, os.fsencode(b.absolute()), RENAME_EXCHANGE) == 0
+
+
+def publish(new, target):
+    """Put the directory `new` in the place of `target` so that, whenever the build is killed, `target`
+    holds the previous book or the new one, never nothing: one atomic exchange where the system offers
+    it, else two renames, with a book left in `<target>.old` by a kill between them restored first."""
+    old = target.with_name(target.name + ".old")
+    if old.exists() and not target.exists():
+        old.rename(target)
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new)  # the previous book, now
+        return
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
@@ -155,13 +188,7 @@ def main(argv=None):
         return 1
     new = tmp / "_build" / "html"
     (new / ".source-hash").write_text(digest)
-    old = build / "html.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if args.html.exists():
-        args.html.rename(old)
-    new.rename(args.html)
-    shutil.rmtree(old, ignore_errors=True)
+    publish(new, args.html)
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"HTML built in {time.perf_counter() - start:.1f} s. Open {args.html / 'index.html'}")
     return 0
