@@ -28,7 +28,7 @@ FILES = sorted(SCHEMAS)
 ORIGINAL = {name: (DATA_DIR / name).read_bytes() for name in FILES}
 SCALE = float(os.environ.get("NKRUSSIA_FUZZ_SCALE", "1"))
 # A problem of the file as a whole: no column to name (and the row, if any, is a line of the file).
-FILE_LEVEL = {"missing-file", "empty-file", "encoding-error", "csv-error", "header-cells"}
+FILE_LEVEL = {"missing-file", "empty-file", "encoding-error", "csv-error", "header-cells", "cut-short"}
 REPORT_LINE = re.compile(r"[a-z_]+\.(csv|json)(, row \d+)?(, column [^\n]+?)?(, value .+)?: \[[a-z-]+\] .+", re.S)
 
 
@@ -282,6 +282,8 @@ def test_any_file_re_encoded_cut_emptied_or_garbled_is_reported(package, change)
         ), problems
     elif kind == "latin-1" and not ORIGINAL[name].isascii():
         assert [(p.file, p.rule) for p in problems] == [(name, "encoding-error")], problems
+    elif kind == "cut" and not content.endswith(b"\n"):
+        assert any(p.file == name for p in problems), problems
     elif kind in ("garbage", "cut") and content.isascii():
         table = [r for r in csv.reader(io.StringIO(content.decode(), newline="")) if r]
         if table[0] != records(name)[0] or len(table[-1]) != len(table[0]):

@@ -77,15 +77,22 @@ def wait_for(condition, timeout=600):
         time.sleep(0.005)
 
 
-def serve(directory, pages):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def fetch(directory, pages):
+    """Serve `directory` over HTTP and return the pages' bodies."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
+        bodies = []
         for page in pages:
             with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/{page}", timeout=10) as response:
-                assert response.status == 200 and b"</html>" in response.read()
+                assert response.status == 200
+                bodies.append(response.read())
+        return bodies
     finally:
         server.shutdown()
         server.server_close()
@@ -95,7 +102,8 @@ def assert_servable(html):
     pages = [f"{name}.html" for name in toc_files()]
     missing = [page for page in pages if not (html / page).is_file()]
     assert not missing, f"pages missing from the published book: {missing}"
-    serve(html, ["index.html", pages[len(pages) // 2]])
+    index, page = fetch(html, ["index.html", pages[len(pages) // 2]])
+    assert f"url={pages[0]}".encode() in index and page.rstrip().endswith(b"</html>")
 
 
 @pytest.mark.slow

@@ -107,6 +107,12 @@ def structure_problems(file, text):
     if not records:
         return []  # an empty file, reported as such by the reader
     header, rows, found = records[0], records[1:], []
+    if not text.endswith("\n"):
+        found.append(
+            Problem(
+                file, len(records), None, None, "cut-short", "the last line has no line break: is the file complete?"
+            )
+        )
     if any("\0" in name for name in header):
         return [
             Problem(
