@@ -128,7 +128,7 @@ def cells(draw):
     return name, row, column, draw(cell_values)
 
 
-@fuzz(60)
+@fuzz(30)
 @given(cells())
 @example(("periods.csv", 1, 4, "99999999999999999999999"))  # was an OverflowError in the periods rule
 @example(("events.csv", 5, 1, "\x001950"))  # was passed on as a cell value starting with NUL
@@ -162,7 +162,7 @@ def raw_cells(draw):
     return name, row, value, "\n".join(lines).encode("utf-8")
 
 
-@fuzz(40)
+@fuzz(20)
 @given(raw_cells())
 @example(("events.csv", 5, '"', ORIGINAL["events.csv"].replace(b",", b',"', 6)))  # a stray quote
 def test_any_unquoted_text_inserted_in_a_line_is_reported_in_its_file(package, corruption):
@@ -191,7 +191,7 @@ def row_changes(draw):
     return name, row, change, "\n".join(lines).encode("utf-8")
 
 
-@fuzz(40)
+@fuzz(25)
 @given(row_changes())
 @example(("intensity_anchors.csv", 1, "append-cell", ORIGINAL["intensity_anchors.csv"].replace(b"\n", b"\n,,,,\n", 1)))
 def test_any_row_deleted_duplicated_or_cut_is_reported(package, change):
@@ -230,7 +230,7 @@ def header_changes(draw):
     return name, i, change, to_csv(rows)
 
 
-@fuzz(30)
+@fuzz(20)
 @given(header_changes())
 def test_any_header_dropped_renamed_reordered_or_duplicated_is_reported(package, change):
     name, _, kind, content = change
@@ -266,7 +266,7 @@ def file_changes(draw):
     return name, change, content
 
 
-@fuzz(60)
+@fuzz(40)
 @given(file_changes())
 @example(("events.csv", "utf-16", ORIGINAL["events.csv"].decode().encode("utf-16")))
 @example(("events.csv", "utf-16-le", ORIGINAL["events.csv"].decode().encode("utf-16-le")))  # decodes as UTF-8

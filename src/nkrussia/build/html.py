@@ -152,6 +152,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     build = args.html.parent
     staging = build / "book"
+    tmp = build / "html.partial"
+    if tmp.exists():  # left by a build that was killed
+        shutil.rmtree(tmp)
     stage(args.executed, staging, args.data_dir)
     digest = sources_hash(staging)
     stamp = args.html / ".source-hash"
@@ -159,9 +162,6 @@ def main(argv=None):
         print(f"HTML up to date: nothing rebuilt. Open {args.html / 'index.html'}")
         return 0
     start = time.perf_counter()
-    tmp = build / "html.partial"
-    if tmp.exists():
-        shutil.rmtree(tmp)
     cmd = [
         str(Path(sys.executable).parent / "jupyter-book"),
         "build",
