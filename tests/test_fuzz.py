@@ -28,7 +28,7 @@ FILES = sorted(SCHEMAS)
 ORIGINAL = {name: (DATA_DIR / name).read_bytes() for name in FILES}
 SCALE = float(os.environ.get("NKRUSSIA_FUZZ_SCALE", "1"))
 # A problem of the file as a whole: no column to name (and the row, if any, is a line of the file).
-FILE_LEVEL = {"missing-file", "empty-file", "encoding-error", "csv-error", "header-cells", "cut-short"}
+FILE_LEVEL = {"missing-file", "empty-file", "encoding-error", "csv-error", "header-cells", "cut-short", "blank-row"}
 REPORT_LINE = re.compile(r"[a-z_]+\.(csv|json)(, row \d+)?(, column [^\n]+?)?(, value .+)?: \[[a-z-]+\] .+", re.S)
 
 
@@ -172,6 +172,9 @@ def test_any_unquoted_text_inserted_in_a_line_is_reported_in_its_file(package, c
         assert any(p.file == name for p in problems), problems
 
 
+EMPTIED = b"\n".join(b"" if i == 1 else line for i, line in enumerate(ORIGINAL["actor_names.csv"].split(b"\n")))
+
+
 @st.composite
 def row_changes(draw):
     name = draw(st.sampled_from(FILES))
@@ -193,6 +196,7 @@ def row_changes(draw):
 
 @fuzz(25)
 @given(row_changes())
+@example(("actor_names.csv", 1, "truncate", EMPTIED))  # a row emptied to a blank line vanished silently
 @example(("intensity_anchors.csv", 1, "append-cell", ORIGINAL["intensity_anchors.csv"].replace(b"\n", b"\n,,,,\n", 1)))
 def test_any_row_deleted_duplicated_or_cut_is_reported(package, change):
     name, row, kind, content = change

@@ -97,16 +97,25 @@ def structure_problems(file, text):
     """What makes a CSV file an unreliable table, found before pandas reads it (pandas fills short rows,
     renames repeated column names and takes surplus leading cells for an index, all silently)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records = []
+    records, blank = [], []
     try:
-        records.extend(r for r in reader if r)  # pandas skips blank lines too, so row numbers agree
+        for record in reader:
+            if record:
+                records.append(record)
+            else:  # pandas would skip it, and with it a row whose cells were all deleted
+                blank.append(len(records) + 1)
     except csv.Error as exc:
         return [
             Problem(file, len(records) + 1, None, None, "csv-error", f"not valid CSV at line {reader.line_num} ({exc})")
         ]
     if not records:
         return []  # an empty file, reported as such by the reader
-    header, rows, found = records[0], records[1:], []
+    header, rows = records[0], records[1:]
+    found = [
+        Problem(file, row, None, None, "blank-row", "an empty line between rows: delete it, or restore its row")
+        for row in blank
+        if row <= len(records)
+    ]
     if not text.endswith("\n"):
         found.append(
             Problem(
