@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 READY  := $(VENV)/.installed
 
-.PHONY: book pdf test lint lab validate coverage check-html bench lock clean
+.PHONY: book pdf test lint lab validate coverage check-html bench mutation lock clean
 
 $(READY): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,5 +61,14 @@ lock: $(READY)
 	$(COMPILE) --output-file=requirements.lock requirements.in
 	$(COMPILE) --output-file=requirements-lab.lock requirements-lab.in
 
+# Mutation testing (mutmut 3, configured in pyproject.toml) of the validator, the date logic and the
+# analysis against the fast unit tests. CPU-heavy (about an hour); one module: make mutation MUTANTS='nkrussia.dates*'
+MUTANTS ?= nkrussia.*
+mutation: $(READY)
+	NKRUSSIA_CORPUS=$${NKRUSSIA_CORPUS:-$(CURDIR)/../shared/corpus} nice $(VENV)/bin/mutmut run --max-children 2 "$(MUTANTS)"
+	@$(VENV)/bin/mutmut results --all true | awk '{ split($$1, n, "."); m = n[1] "." n[2]; s = $$0; sub(/^[^:]*: /, "", s); \
+	  if (s == "not checked") next; total[m]++; if (s == "killed" || s == "timeout") killed[m]++ } \
+	  END { for (m in total) printf "%-20s %4d / %4d killed (%.0f %%)\n", m, killed[m], total[m], 100 * killed[m] / total[m] }'
+
 clean:
-	rm -rf _build
+	rm -rf _build mutants

@@ -78,3 +78,52 @@ def test_parser_accepts_exactly_the_valid_iso_forms(text):
         accepted = False
     assert accepted == _expected(text)
     assert bool(dates.spans(pd.Series([text]))["valid"].iloc[0]) == accepted
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("2024-13", "'2024-13' has no month 13"),
+        ("2024-00", "'2024-00' has no month 0"),
+        ("2023-02-29", "'2023-02-29' has no day 29"),
+        ("2024-02-00", "'2024-02-00' has no day 0"),
+        ("1799", "'1799' is outside the years 1800-2199"),
+        ("2200-01", "'2200-01' is outside the years 1800-2199"),
+        ("24-1", "'24-1' is not YYYY, YYYY-MM or YYYY-MM-DD"),
+    ],
+)
+def test_parse_says_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        dates.parse(text)
+
+
+@pytest.mark.parametrize("text", ["2024-02-01", "2024-02-29", "1800", "2199-12-31"])
+def test_first_and_last_days_and_years_are_valid(text):
+    assert dates.parse(text)[2] in dates.PRECISIONS
+
+
+PERIODS = pd.DataFrame({"period_id": ["a", "b"], "start": ["1945", "1954"], "end": ["1953", "1989"]})
+
+
+def test_a_period_holds_its_first_and_last_year_and_nothing_outside():
+    starts = pd.Series(
+        pd.to_datetime(["1944-12-31", "1945-01-01", "1953-12-31", "1954-01-01", "1989-12-31", "1990-01-01"])
+    )
+    assert list(assign(starts, PERIODS).add_categories("-").fillna("-")) == ["-", "a", "a", "b", "b", "-"]
+    assert list(assign(starts, PERIODS).categories) == ["a", "b"]
+
+
+def test_period_bounds_and_the_events_that_touch_a_period():
+    from nkrussia.periods import bounds, overlapping
+
+    assert bounds(PERIODS, "b") == (pd.Timestamp("1954-01-01"), pd.Timestamp("1989-12-31"))
+    events = pd.DataFrame(
+        {
+            "event_id": ["before", "into", "inside", "across", "after", "last-day"],
+            "start": pd.to_datetime(
+                ["1950-01-01", "1950-01-01", "1960-01-01", "1980-01-01", "1990-01-01", "1989-12-31"]
+            ),
+            "end": pd.to_datetime(["1953-12-31", "1954-01-01", "1960-01-01", "1995-01-01", "1991-01-01", "1989-12-31"]),
+        }
+    )
+    assert list(overlapping(events, PERIODS, "b")["event_id"]) == ["into", "inside", "across", "last-day"]

@@ -41,6 +41,8 @@ class Dataset:
         return pairs.reset_index(drop=True)
 
 
+INTEGER = r"[+-]?[0-9]{1,18}"  # what a 64-bit integer surely holds
+
 TABLES = [f.name for f in fields(Dataset) if f.name != "descriptor"]
 
 
@@ -68,7 +70,7 @@ def typed(frame, schema):
         col = out[name]
         enum = field.get("constraints", {}).get("enum")
         if kind == "integer":
-            out[name] = pd.to_numeric(col.replace("", None), errors="coerce").astype("Int64")
+            out[name] = pd.to_numeric(col.where(col.str.fullmatch(INTEGER)), errors="coerce").astype("Int64")
         elif kind == "number":
             out[name] = pd.to_numeric(col.replace("", None), errors="coerce").astype("Float64")
         elif kind == "boolean":

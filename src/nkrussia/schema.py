@@ -7,13 +7,12 @@ frictionless-py still validates the descriptor itself, and the test suite checks
 validators flag the same cells on the broken fixtures.
 """
 
-import re
-
 import frictionless
 import pandas as pd
 
+from .dataset import INTEGER
+
 TRUE, FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
-INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 def descriptor_problems(descriptor):
@@ -24,7 +23,7 @@ def descriptor_problems(descriptor):
 
 def _type_ok(values, kind):
     if kind == "integer":
-        return values.str.fullmatch(INTEGER.pattern)
+        return values.str.fullmatch(INTEGER)
     if kind == "number":
         return pd.to_numeric(values, errors="coerce").notna()
     return values.isin(TRUE | FALSE)  # boolean

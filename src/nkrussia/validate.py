@@ -6,11 +6,14 @@ Reports every problem at once (file, row, column, value, rule) and exits 1 if th
 """
 
 import argparse
+import csv
 import functools
 import hashlib
+import io
 import re
 import sys
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +38,13 @@ class Problem:
         where = (
             self.file + (f", row {self.row}" if self.row else "") + (f", column {self.column}" if self.column else "")
         )
-        value = f", value {self.value!r}" if self.value is not None else ""
-        return f"{where}{value}: [{self.rule}] {self.message}"
+        value = f", value {shorten(repr(self.value), len(str(self.value)))}" if self.value is not None else ""
+        return f"{where}{value}: [{self.rule}] {shorten(self.message, len(self.message))}"
+
+
+def shorten(text, length, limit=300):
+    """A value or message short enough to read in a report (a corrupt cell can hold a whole file)."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({length} characters)"
 
 
 def normalise(text):
@@ -44,41 +52,136 @@ def normalise(text):
 
 
 def read_all(data_dir, descriptor):
-    """Every resource as raw strings, or the problems of the files that are missing, empty or not
-    UTF-8: nothing else can be checked reliably until those are fixed."""
+    """Every resource as raw strings, or the problems of the files that are missing, empty, not UTF-8
+    or not a well-formed table: nothing else can be checked reliably until those are fixed."""
     raw, found = {}, []
     for resource in descriptor["resources"]:
         path = Path(data_dir) / resource["path"]
+        if not path.is_file():
+            found.append(Problem(path.name, None, None, None, "missing-file", "the file does not exist"))
+            continue
+        data = path.read_bytes()
+        try:
+            text = data.decode(resource.get("encoding", "utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            found.append(
+                Problem(
+                    path.name,
+                    line,
+                    None,
+                    repr(data[exc.start : exc.start + 1]),
+                    "encoding-error",
+                    f"not UTF-8 (byte {data[exc.start]:#x} on line {line}); save the file as UTF-8",
+                )
+            )
+            continue
+        structure = structure_problems(path.name, text)
+        if structure:
+            found += structure
+            continue
         try:
             raw[resource["name"]] = read_raw(data_dir, resource)
-        except FileNotFoundError:
-            found.append(Problem(path.name, None, None, None, "missing-file", "the file does not exist"))
         except pd.errors.EmptyDataError:
             found.append(
                 Problem(
                     path.name, None, None, None, "empty-file", "the file is empty; it needs at least its header row"
                 )
             )
-        except UnicodeDecodeError:
-            data = path.read_bytes()
-            try:
-                data.decode("utf-8-sig")
-                raise
-            except UnicodeDecodeError as exc:
-                line = data[: exc.start].count(b"\n") + 1
-                found.append(
-                    Problem(
-                        path.name,
-                        line,
-                        None,
-                        repr(data[exc.start : exc.start + 1]),
-                        "encoding-error",
-                        f"not UTF-8 (byte {data[exc.start]:#x} on line {line}); save the file as UTF-8",
-                    )
-                )
         except pd.errors.ParserError as exc:
             found.append(Problem(path.name, None, None, None, "csv-error", str(exc)))
     return raw, found
+
+
+def structure_problems(file, text):
+    """What makes a CSV file an unreliable table, found before pandas reads it (pandas fills short rows,
+    renames repeated column names and takes surplus leading cells for an index, all silently)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, blank = [], []
+    try:
+        for record in reader:
+            if record:
+                records.append(record)
+            else:  # pandas would skip it, and with it a row whose cells were all deleted
+                blank.append(len(records) + 1)
+    except csv.Error as exc:
+        return [
+            Problem(file, len(records) + 1, None, None, "csv-error", f"not valid CSV at line {reader.line_num} ({exc})")
+        ]
+    if not records:
+        return []  # an empty file, reported as such by the reader
+    header, rows = records[0], records[1:]
+    found = [
+        Problem(file, row, None, None, "blank-row", "an empty line between rows: delete it, or restore its row")
+        for row in blank
+        if row <= len(records)
+    ]
+    if not text.endswith("\n"):
+        found.append(
+            Problem(
+                file, len(records), None, None, "cut-short", "the last line has no line break: is the file complete?"
+            )
+        )
+    if any("\0" in name for name in header):
+        return [
+            Problem(
+                file,
+                1,
+                None,
+                None,
+                "encoding-error",
+                "the header holds NUL characters (UTF-16?); save the file as UTF-8",
+            )
+        ]
+    for number, name in enumerate(header, start=1):
+        if not name.strip():
+            found.append(Problem(file, 1, f"#{number}", name, "blank-label", "the header has a column without a name"))
+        elif name in header[: number - 1]:
+            found.append(
+                Problem(file, 1, name, None, "duplicate-label", f'the column "{name}" is already in the header')
+            )
+    counts = Counter(len(r) for r in rows)
+    usual, how_many = counts.most_common(1)[0] if counts else (len(header), 0)
+    if usual != len(header) and how_many > len(rows) // 2:
+        return [
+            *found,
+            Problem(
+                file,
+                1,
+                None,
+                None,
+                "header-cells",
+                f"the header names {len(header)} columns but most rows have {usual} cells: "
+                "a column name is missing or extra",
+            ),
+        ]
+    for row, cells in enumerate(rows, start=2):
+        if len(cells) > len(header):
+            found.append(
+                Problem(
+                    file,
+                    row,
+                    f"#{len(header) + 1}",
+                    cells[len(header)],
+                    "extra-cell",
+                    f"the row has {len(cells)} cells, the header names {len(header)} columns",
+                )
+            )
+        elif len(cells) < len(header):
+            found.append(
+                Problem(
+                    file,
+                    row,
+                    header[len(cells)],
+                    None,
+                    "missing-cell",
+                    f"the row has {len(cells)} cells, the header names {len(header)} columns",
+                )
+            )
+        for name, cell in zip(header, cells, strict=False):
+            if "\0" in cell:
+                found.append(Problem(file, row, name, cell, "nul-character", "a NUL character: is this a binary file?"))
+    return found
 
 
 def schema_problems(descriptor, raw):
@@ -378,10 +481,18 @@ def _check(data_dir, corpus):
     problems = schema_problems(descriptor, raw)
     tables = {r["name"]: typed(raw[r["name"]], r["schema"]) for r in descriptor["resources"]}
     rules = _Rules(tables, corpus_dir(corpus))
-    for check in (rules.dates, rules.citations, rules.codebook, rules.periods):
+    checks = [rules.dates, rules.citations, rules.codebook, rules.periods]
+    if rules.corpus.is_dir():
+        checks.append(rules.corpus_checks)
+    else:
+        notes.append(
+            f"corpus not found at {rules.corpus}: quote, spelling and sha256 checks SKIPPED "
+            "(set --corpus or NKRUSSIA_CORPUS)"
+        )
+    for check in checks:
         try:
             check()
-        except (KeyError, ValueError, TypeError) as exc:  # fail closed: a rule that cannot run is a problem
+        except Exception as exc:  # fail closed: a rule that cannot run is a problem
             problems.append(
                 Problem(
                     "datapackage.json",
@@ -392,13 +503,6 @@ def _check(data_dir, corpus):
                     f"rule {check.__name__} could not run ({exc!r}); fix the schema problems first",
                 )
             )
-    if rules.corpus.is_dir():
-        rules.corpus_checks()
-    else:
-        notes.append(
-            f"corpus not found at {rules.corpus}: quote, spelling and sha256 checks SKIPPED "
-            "(set --corpus or NKRUSSIA_CORPUS)"
-        )
     return problems + rules.found, notes, tables
 
 

@@ -173,9 +173,31 @@ def run_sphinx(staging, out):
     return 0 if result == 0 else 1
 
 
+RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a, b):
+    """Swap two directories in one atomic step (Linux renameat2); False where the system cannot."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100  # AT_FDCWD: the paths are absolute
+    return renameat2(at_cwd, os.fsencode(a.absolute()), at_cwd, os.fsencode(b.absolute()), RENAME_EXCHANGE) == 0
+
+
 def publish(new, target):
-    """Replace the published book by `new` (renames only, so a reader sees the old book or the new one)."""
+    """Put the directory `new` in the place of `target` so that, whenever the build is killed, `target`
+    holds the previous book or the new one, never nothing: one atomic exchange where the system offers
+    it, else two renames, with a book left in `<target>.old` by a kill between them restored first."""
     old = target.with_name(target.name + ".old")
+    if old.exists() and not target.exists():
+        old.rename(target)
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new)  # the previous book, now
+        return
     if old.exists():
         shutil.rmtree(old)
     if target.exists():
@@ -194,6 +216,9 @@ def main(argv=None):
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="the data the chapters were executed with")
     args = parser.parse_args(argv)
     build = args.html.parent
+    tmp = build / "html.partial"
+    if tmp.exists():  # left by a build that was killed
+        shutil.rmtree(tmp)
     files = book_files(args.executed, args.data_dir)
     build_pdf.add_edition(files, build / "pdf" / "book.pdf")  # the PDF edition and its link, if built
     digest = content_hash(files)
@@ -210,6 +235,7 @@ def main(argv=None):
     if not (work / ".structure").is_file() or (work / ".structure").read_text() != structure:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
+    (work / ".structure").unlink(missing_ok=True)  # written back on success: a killed build starts afresh
     stage(files, staging)
     try:
         status = sphinx(staging, work)
@@ -221,8 +247,6 @@ def main(argv=None):
         print(f"HTML build FAILED (exit {status}); the previous book in {args.html} is untouched.", file=sys.stderr)
         return 1
     (work / ".structure").write_text(structure)
-    tmp = build / "html.partial"
-    shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(work / "_build" / "html", tmp)
     (tmp / ".source-hash").write_text(digest)
     publish(tmp, args.html)
