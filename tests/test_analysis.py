@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from nkrussia import analysis
+from nkrussia.dataset import Dataset
 
 
 def events(*rows, span=None):
@@ -123,6 +124,7 @@ class Toy:
     )
     actors = pd.DataFrame({"actor_id": ["a1", "a2", "a3"], "iso3": ["RUS", "RUS", None]})
     sources = pd.DataFrame({"source_id": ["s1", "s2", "s3", "s4"]})
+    event_sources = Dataset.event_sources.func(type("Cited", (), {"citations": citations}))
 
 
 def test_sources_per_year_counts_documents_whose_events_touch_the_year():
