@@ -54,7 +54,13 @@ def stage(executed, staging, data_dir=ROOT / "data"):
     (staging / "chapters" / "execution_report.md").write_text(execution_report(executed), encoding="utf-8")
 
 
-BUILD_INPUTS = ["requirements.lock", "src/nkrussia/build/html.py", "src/nkrussia/sphinxext.py"]
+BUILD_INPUTS = [
+    "requirements.lock",
+    "src/nkrussia/build/html.py",
+    "src/nkrussia/sphinxext.py",
+    "src/nkrussia/templates/theme-switcher.html",
+    "src/nkrussia/templates/search-button-field.html",
+]
 
 
 REPORT_PACKAGES = ["jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "matplotlib", "frictionless"]
