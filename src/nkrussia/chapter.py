@@ -662,7 +662,9 @@ class Method(Book):
             for s in summ.itertuples()
         ]
         return Markdown(
-            tables.markdown_table(["Field", "Events", "Agreement", "Coefficient", "Value", "Target", ""], rows)
+            tables.markdown_table(
+                ["Field", "Events", "Agreement", "Coefficient", "Value", "Target", "Target met"], rows
+            )
         )
 
     def disagreement_table(self):

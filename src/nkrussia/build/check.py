@@ -3,11 +3,15 @@
     python scripts/check_html.py [--html DIR] [--shots DIR] [--chromium PATH]
 
 Serves the HTML on 127.0.0.1 (a free port) and visits every page of _toc.yml plus the search and
-index pages, at a desktop and a phone viewport. On each page: no console errors, no failed request,
+index pages, at a desktop and a phone viewport, each in the light and the dark theme. On each page:
+axe-core's WCAG 2.0/2.1 A and AA rules (axe.min.js as bundled by axe-playwright-python), every figure's
+text at least 8 CSS px at phone width; in the light theme also no console errors, no failed request,
 no request to any other host, every image decoded and every figure image with alt text, every
-internal link and anchor resolving, every citation landing on a bibliography entry. Then it searches
-the book for a word from a chapter. It saves a screenshot of each page (and of each chapter in dark
-mode) and prints one line per page. Exit status 1 on any problem.
+internal link and anchor resolving, every citation landing on a bibliography entry. The explorer's
+filters are exercised and each of its citation links must land on its entry of the Evidence page.
+Then it searches the book for a word from a chapter. It saves a screenshot of each page (and of each
+chapter in dark mode) and prints one line per page and theme. Exit status 1 on any problem, each
+axe violation listed with page, theme, width, rule and node.
 """
 
 import argparse
