@@ -66,7 +66,7 @@ def _figure(height):
 
 def _title(fig, title):
     """Figure titles sit at the top left of the figure, whatever the width of the axis labels."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.suptitle(textwrap.fill(title, 52), x=0.01, ha="left", fontsize=11, fontweight="bold")
 
 
 def _labels(ds):
