@@ -34,3 +34,4 @@ def test_every_page_works_in_the_browser_offline(built, tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     assert "0 external request(s) blocked" in result.stdout
     assert "search  'Vladivostok':" in result.stdout
+    assert "axe-core 4." in result.stdout and "0 violation(s))" in result.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image, Markdown
+from IPython.display import SVG, Markdown
 from myst_nb import glue
 
 from . import DATA_DIR, analysis, codebook, figures, periods, tables
@@ -24,11 +24,12 @@ def glue_values(values):
 
 
 def glue_figure(key, fig):
-    """Glue a figure as a PNG, with no software tag so the same figure gives the same bytes, and close it."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    """Glue a figure as an SVG (text kept as text), with no date so the same figure gives the same bytes,
+    and close it."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
-    glue(key, Image(buffer.getvalue(), format="png"), display=False)
+    glue(key, SVG(buffer.getvalue()), display=False)
 
 
 def figure_block(key, name, alt, caption):
@@ -661,7 +662,9 @@ class Method(Book):
             for s in summ.itertuples()
         ]
         return Markdown(
-            tables.markdown_table(["Field", "Events", "Agreement", "Coefficient", "Value", "Target", ""], rows)
+            tables.markdown_table(
+                ["Field", "Events", "Agreement", "Coefficient", "Value", "Target", "Target met"], rows
+            )
         )
 
     def disagreement_table(self):

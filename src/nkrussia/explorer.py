@@ -101,7 +101,12 @@ def explorer_data(ds):
                 "note": "" if pd.isna(e.date_note) else e.date_note,
                 "sources": sorted(set(mine["source_id"].astype(str))),
                 "citations": [
-                    {"label": c.source_id, "href": "bibliography.html", "locator": c.locator, "quote": c.quote}
+                    {
+                        "label": c.source_id,
+                        "href": f"evidence.html#ev-{c.citation_id.lower()}",  # the label tables.evidence_list sets
+                        "locator": c.locator,
+                        "quote": c.quote,
+                    }
                     for c in mine.itertuples()
                 ],
             }

@@ -3,6 +3,7 @@ same category everywhere, fixed sizes, no chart junk."""
 
 import textwrap
 
+import matplotlib.dates
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
@@ -10,7 +11,10 @@ import pandas as pd
 
 from . import analysis
 
-WIDTH = 7.5  # inches: the book's text column at 100 dpi
+# Inches. Figures are SVGs that scale to the text column: 5 in (360 pt) shown 342 CSS px wide on a
+# 390 px phone keeps SMALL-point text at 8.5 px or more; on a desktop they are shown up to 576 px.
+WIDTH = 5.0
+SMALL = 9  # points: the smallest text in any figure
 CATEGORY_COLOURS = {  # Tol 'muted' plus two greys
     "meet_visit": "#332288",
     "agree_sign": "#88CCEE",
@@ -30,6 +34,9 @@ STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "font.size": 10,
+    "xtick.labelsize": SMALL,
+    "ytick.labelsize": SMALL,
+    "legend.fontsize": SMALL,
     "axes.titlesize": 11,
     "axes.titleweight": "bold",
     "axes.spines.top": False,
@@ -40,8 +47,12 @@ STYLE = {
     "grid.linewidth": 0.6,
     "axes.axisbelow": True,
     "legend.frameon": False,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
+    # Transparent, so that a figure sits on the page in light and (inverted, see _static) dark mode.
+    "figure.facecolor": "none",
+    "axes.facecolor": "none",
+    "savefig.transparent": True,
+    # Text stays text in the SVG: it scales with the figure and is read at the page's size.
+    "svg.fonttype": "none",
     "svg.hashsalt": "nkrussia",
     "path.simplify": False,
 }
@@ -55,7 +66,7 @@ def _figure(height):
 
 def _title(fig, title):
     """Figure titles sit at the top left of the figure, whatever the width of the axis labels."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.suptitle(textwrap.fill(title, 52), x=0.01, ha="left", fontsize=11, fontweight="bold")
 
 
 def _labels(ds):
@@ -97,7 +108,7 @@ def timeline(ds, events, title, window=None):
                 (first, row),
                 xytext=(2, 7),
                 textcoords="offset points",
-                fontsize=7,
+                fontsize=SMALL,
                 va="bottom",
             )
         for e in sub[sub["end"] > last].itertuples():
@@ -106,20 +117,26 @@ def timeline(ds, events, title, window=None):
                 (last, row),
                 xytext=(-2, 7),
                 textcoords="offset points",
-                fontsize=7,
+                fontsize=SMALL,
                 ha="right",
                 va="bottom",
             )
     margin = (last - first) * 0.01
     ax.set_xlim(first - margin, last + margin)
+    locator = matplotlib.dates.AutoDateLocator(minticks=3, maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator, show_offset=False))
     ax.set_yticks(range(len(cats)), [labels[c] for c in cats])
     ax.invert_yaxis()
     _title(fig, title)
     ax.set_xlabel(
-        "date (solid bar: the event lasted through it; hatched: it happened at an unknown moment "
-        "inside it; dot: exact day)"
+        textwrap.fill(
+            "date (solid bar: the event lasted through it; hatched: it happened at an unknown moment "
+            "inside it; dot: exact day)",
+            45,
+        )
     )
-    ax.xaxis.label.set_size(8)
+    ax.xaxis.label.set_size(SMALL)
     return fig
 
 
@@ -169,10 +186,15 @@ def quantities(ds, quantities, title):
             color=["#EE6677" if a else "#4477AA" for a in rows["approximate"]],
         )
         ax.set_yticks(
-            y, [f"{m} ({source[q]})" for q, m in zip(rows["quantity_id"], rows["measure"], strict=True)], fontsize=8
+            y,
+            [
+                textwrap.fill(f"{m} ({source[q]})", 32)
+                for q, m in zip(rows["quantity_id"], rows["measure"], strict=True)
+            ],
+            fontsize=SMALL,
         )
         ax.invert_yaxis()
-        ax.set_xlabel(unit + (" (red: approximate)" if rows["approximate"].any() else ""), fontsize=8)
+        ax.set_xlabel(unit + (" (red: approximate)" if rows["approximate"].any() else ""), fontsize=SMALL)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_compact))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
     _title(fig, title)
@@ -188,28 +210,31 @@ def _compact(value, _=None):
 
 
 def _period_bands(ax, periods, label=True):
-    """Alternate light bands for the periods, named at the top."""
+    """Every other period as a light band; with `label`, the periods numbered at the top (too narrow to
+    name there) and named in a key returned for the axis label."""
     for i, p in enumerate(periods.itertuples()):
         first, last = pd.Timestamp(int(p.start), 1, 1), pd.Timestamp(int(p.end), 12, 31)
-        ax.axvspan(first, last, color="#f2f2f2" if i % 2 == 0 else "white", zorder=0)
+        if i % 2 == 0:
+            ax.axvspan(first, last, color="#eeeeee", zorder=0)
         if label:
             ax.text(
                 first + (last - first) / 2,
                 1.01,
-                textwrap.fill(p.title, 14),
+                str(i + 1),
                 transform=ax.get_xaxis_transform(),
                 ha="center",
                 va="bottom",
-                fontsize=6.5,
-                linespacing=1.0,
+                fontsize=SMALL,
             )
+    return "periods: " + "; ".join(f"{i + 1} {p.title}" for i, p in enumerate(periods.itertuples()))
 
 
 def overview_timeline(ds, title):
     """Every event over the whole history, one row per category, with the six periods as bands."""
     fig = timeline(ds, ds.events, title)
     ax = fig.axes[0]
-    _period_bands(ax, ds.periods)
+    key = _period_bands(ax, ds.periods)
+    ax.set_xlabel(ax.get_xlabel() + "\n" + textwrap.fill(key, 45))
     ax.set_title("")
     return fig
 
@@ -226,9 +251,12 @@ def per_year_with_sources(counts, sources, title):
     bottom.set_ylabel("documents")
     bottom.yaxis.get_major_locator().set_params(integer=True)
     bottom.set_xlabel(
-        "year (counting rule D4: a lasting event counts in each of its years, a window is shared across them)"
+        textwrap.fill(
+            "year (counting rule D4: a lasting event counts in each of its years, a window is shared across them)",
+            45,
+        )
     )
-    bottom.xaxis.label.set_size(8)
+    bottom.xaxis.label.set_size(SMALL)
     for ax in (top, bottom):
         ax.grid(axis="y", color="#dddddd")
         ax.grid(axis="x", visible=False)
@@ -263,8 +291,8 @@ def _shares_per_period(ds, column, colours, labels, title, codings=None):
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_xlabel("share of the period's events (counting rule D4)", fontsize=8)
-    ax.legend(ncols=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.set_xlabel("share of the period's events (counting rule D4)", fontsize=SMALL)
+    fig.legend(*ax.get_legend_handles_labels(), ncols=2, fontsize=SMALL, loc="outside lower center")
     _title(fig, title)
     return fig
 
@@ -313,7 +341,7 @@ def tone_index_chart(index, turning, periods, title, band=None):
     ax.set_ylabel("mean intensity (codebook levels)")
     ax.set_xlabel("year")
     ax.grid(axis="y", color="#dddddd")
-    ax.legend(loc="lower left", fontsize=7)
+    ax.legend(loc="lower left", fontsize=SMALL)
     _title(fig, title)
     return fig
 
@@ -325,11 +353,17 @@ def source_heatmap(matrix, ds, title):
     fig, ax = _figure(2.8)
     frame = matrix.set_axis(ds.periods.set_index("period_id")["title"][matrix.columns], axis=1)
     sns.heatmap(
-        frame, annot=frame.map(lambda v: f"{v:.3g}"), fmt="", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8}
+        frame,
+        annot=frame.map(lambda v: f"{v:.3g}"),
+        fmt="",
+        cmap="Blues",
+        cbar=False,
+        ax=ax,
+        annot_kws={"fontsize": SMALL},
     )
     ax.set_xlabel("period (events counted by rule D4)")
     ax.set_ylabel("document")
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=SMALL)
     ax.set_xticklabels(ax.get_xticklabels(), rotation=20, ha="right")
     _title(fig, title)
     return fig
@@ -347,12 +381,12 @@ def confusion_heatmap(table, title, xlabel, ylabel):
         cmap="Blues",
         cbar=False,
         ax=ax,
-        annot_kws={"fontsize": 8},
+        annot_kws={"fontsize": SMALL},
         linewidths=0.5,
         linecolor="white",
     )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=SMALL)
     _title(fig, title)
     return fig

@@ -154,7 +154,7 @@ def source_table(ds):
                 escape(str(events.get(s.source_id, 0))),
             ]
         )
-    return Markdown(markdown_table(["", "Document", "Kind", "Publisher", "Published", "Events cited"], rows))
+    return Markdown(markdown_table(["Key", "Document", "Kind", "Publisher", "Published", "Events cited"], rows))
 
 
 def data_dictionary(descriptor):

@@ -3,11 +3,15 @@
     python scripts/check_html.py [--html DIR] [--shots DIR] [--chromium PATH]
 
 Serves the HTML on 127.0.0.1 (a free port) and visits every page of _toc.yml plus the search and
-index pages, at a desktop and a phone viewport. On each page: no console errors, no failed request,
+index pages, at a desktop and a phone viewport, each in the light and the dark theme. On each page:
+axe-core's WCAG 2.0/2.1 A and AA rules (axe.min.js as bundled by axe-playwright-python), every figure's
+text at least 8 CSS px at phone width; in the light theme also no console errors, no failed request,
 no request to any other host, every image decoded and every figure image with alt text, every
-internal link and anchor resolving, every citation landing on a bibliography entry. Then it searches
-the book for a word from a chapter. It saves a screenshot of each page (and of each chapter in dark
-mode) and prints one line per page. Exit status 1 on any problem.
+internal link and anchor resolving, every citation landing on a bibliography entry. The explorer's
+filters are exercised and each of its citation links must land on its entry of the Evidence page.
+Then it searches the book for a word from a chapter. It saves a screenshot of each page (and of each
+chapter in dark mode) and prints one line per page and theme. Exit status 1 on any problem, each
+axe violation listed with page, theme, width, rule and node.
 """
 
 import argparse
@@ -20,6 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from nkrussia import ROOT
@@ -36,6 +41,35 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SEARCH_WORD = "Vladivostok"
+THEMES = ("light", "dark")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MIN_FIGURE_TEXT_PX = 8  # the smallest figure text a phone reader is asked to read, in CSS pixels
+
+# Each figure's SVG laid out inline at the size its <img> has on the page: every text's font size
+# times the scale its transforms (viewBox, rotations) give it is the size the reader sees.
+FIGURE_TEXT = """async () => {
+  const out = [];
+  for (const img of document.querySelectorAll("figure img")) {
+    const src = img.getAttribute("src") || "";
+    if (!src.endsWith(".svg")) { out.push({src, raster: true}); continue; }
+    const holder = document.createElement("div");
+    holder.style.cssText = "position:absolute;left:-10000px;top:0;";
+    holder.innerHTML = await (await fetch(img.src)).text();
+    const svg = holder.querySelector("svg");
+    svg.setAttribute("width", img.getBoundingClientRect().width);
+    svg.removeAttribute("height");
+    document.body.append(holder);
+    let smallest = Infinity, text = "";
+    for (const t of svg.querySelectorAll("text")) {
+      const m = t.getScreenCTM();
+      const size = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+      if (t.textContent.trim() && size < smallest) { smallest = size; text = t.textContent.trim(); }
+    }
+    holder.remove();
+    out.push({src, smallest, text, width: img.getBoundingClientRect().width});
+  }
+  return out;
+}"""
 
 
 def pages():
@@ -113,7 +147,21 @@ def check_page(page, base, html_dir, path, problems):
     )
 
 
-def check_explorer(page, base):
+def figure_text(page):
+    """Figures whose smallest text renders below MIN_FIGURE_TEXT_PX, or that are raster images."""
+    found = []
+    for fig in page.evaluate(FIGURE_TEXT):
+        if fig.get("raster"):
+            found.append(f"raster figure, text size not measurable: {fig['src']}")
+        elif fig["smallest"] < MIN_FIGURE_TEXT_PX:
+            found.append(
+                f"figure text {fig['smallest']:.1f} px < {MIN_FIGURE_TEXT_PX} px ({fig['text']!r}) "
+                f"at {fig['width']:.0f} px wide: {fig['src']}"
+            )
+    return found
+
+
+def check_explorer(page, base, html_dir):
     """Filter the explorable timeline and open an event: the list shrinks and the quotes appear."""
     page.goto(urljoin(base, "chapters/explorer.html"), wait_until="networkidle")
     items = page.locator("#nk-explorer .nk-event")
@@ -124,13 +172,37 @@ def check_explorer(page, base):
     narrower = items.count()
     items.first.locator("summary").click()
     quotes = items.first.locator("q").count()
+    problems = []
+    if not (everything > filtered > narrower > 0 and quotes > 0):
+        problems.append(f"explorer filters or details do not work ({everything}, {filtered}, {narrower}, {quotes})")
+    # Every citation of every event lands on its own entry of the Evidence page.
+    page.select_option('select[data-filter="source"]', "")
+    page.select_option('select[data-filter="category"]', "")
+    hrefs = page.eval_on_selector_all("#nk-explorer .nk-quotes a", "els => els.map(e => e.getAttribute('href'))")
+    landed = 0
+    for href in hrefs:
+        target, fragment = urldefrag(urljoin("chapters/explorer.html", href))
+        if target == "chapters/evidence.html" and fragment in (ids_of(html_dir, target) or ()):
+            landed += 1
+        else:
+            problems.append(f"explorer citation does not land on an evidence entry: {href}")
     print(
         f"  explorer: {everything} events, {filtered} from one source, {narrower} visits among them, "
-        f"{quotes} quote(s) in the first"
+        f"{quotes} quote(s) in the first; {landed} of {len(hrefs)} citation links land on their evidence entry"
     )
-    if not (everything > filtered > narrower > 0 and quotes > 0):
-        return [f"explorer filters or details do not work ({everything}, {filtered}, {narrower}, {quotes})"]
-    return []
+    if not hrefs:
+        problems.append("explorer shows no citation links")
+    return problems
+
+
+def audit(page, axe, rules):
+    """axe-core's `rules` on the page as it stands: a list of (rule, impact, target)."""
+    result = axe.run(page, options={"runOnly": {"type": "rule", "values": rules}, "resultTypes": ["violations"]})
+    return [
+        (v["id"], v["impact"], " ".join(map(str, node["target"])))
+        for v in result.response["violations"]
+        for node in v["nodes"]
+    ]
 
 
 def main(argv=None):
@@ -146,55 +218,72 @@ def main(argv=None):
     start = time.perf_counter()
     server = serve(args.html)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    problems, external = [], []
+    problems, external, audits = [], [], 0
     chapter_pages = {f"{Path(nb).with_suffix('')}.html" for nb in toc_chapters()}
+    axe = Axe()
+
+    def offline(route, request):
+        if urlparse(request.url).hostname == "127.0.0.1" or request.url.startswith("data:"):
+            return route.continue_()
+        external.append(request.url)
+        return route.abort()
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         for name, viewport in VIEWPORTS.items():
-            context = browser.new_context(viewport=viewport)
-
-            def offline(route, request):
-                if urlparse(request.url).hostname == "127.0.0.1" or request.url.startswith("data:"):
-                    return route.continue_()
-                external.append(request.url)
-                return route.abort()
-
-            context.route("**/*", offline)
-            page = context.new_page()
-            for path in pages():
-                summary = check_page(page, base, args.html, path, problems)
-                shot = args.shots / f"{path.replace('/', '_')[:-5]}-{name}.png"
-                page.screenshot(path=str(shot), full_page=True)
-                print(f"  {name:<7} {path:<32} {summary}", flush=True)
-            context.close()
-        dark = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme="dark")
-        dark.route(
-            "**/*",
-            lambda route, request: (
-                route.continue_()
-                if urlparse(request.url).hostname == "127.0.0.1"
-                else (external.append(request.url), route.abort())
-            ),
-        )
-        page = dark.new_page()
-        for path in sorted(chapter_pages):
-            page.goto(urljoin(base, path), wait_until="networkidle")
-            if page.evaluate("document.documentElement.dataset.theme") != "dark":
-                problems.append(f"{path}: dark mode not applied")
-            page.screenshot(path=str(args.shots / f"{path.replace('/', '_')[:-5]}-dark.png"), full_page=True)
-        problems += check_explorer(page, base)
-        page.goto(urljoin(base, f"search.html?q={SEARCH_WORD}"), wait_until="networkidle")
-        page.wait_for_selector("#search-results ul.search li", timeout=15000)
-        hits = page.locator("#search-results ul.search li").count()
-        print(f"  search  '{SEARCH_WORD}': {hits} result(s)")
-        if hits == 0:
-            problems.append(f"search for {SEARCH_WORD!r} found nothing")
+            for theme in THEMES:
+                # The theme's own switch stores the choice in localStorage; set it before any page script runs.
+                context = browser.new_context(viewport=viewport, color_scheme=theme)
+                context.add_init_script(
+                    f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');"
+                )
+                context.route("**/*", offline)
+                page = context.new_page()
+                for path in pages():
+                    if theme == "light":
+                        summary = check_page(page, base, args.html, path, problems)
+                    else:
+                        page.goto(urljoin(base, path), wait_until="networkidle")
+                        summary = ""
+                    if page.evaluate("document.documentElement.dataset.theme") != theme:
+                        problems.append(f"{path}: {theme} theme not applied")
+                    if audits == 0:
+                        # Every rule with these tags, the experimental ones too (a tag filter would skip them).
+                        rules = page.evaluate(axe.axe_script + f"; axe.getRules({AXE_TAGS}).map(r => r.ruleId)")
+                        version = page.evaluate("axe.version")
+                        print(f"axe-core {version}, tags {', '.join(AXE_TAGS)}: {len(rules)} rules: {' '.join(rules)}")
+                    violations = audit(page, axe, rules)
+                    audits += 1
+                    for rule, impact, target in violations:
+                        problems.append(f"{path} ({theme}, {name}): axe {rule} ({impact}) at {target}")
+                    small = figure_text(page) if name == "phone" else []
+                    problems += [f"{path} ({theme}, {name}): {s}" for s in small]
+                    if theme == "light" or path in chapter_pages:
+                        suffix = name if theme == "light" else f"{name}-dark"
+                        page.screenshot(
+                            path=str(args.shots / f"{path.replace('/', '_')[:-5]}-{suffix}.png"), full_page=True
+                        )
+                    print(
+                        f"  {name:<7} {theme:<5} {path:<32} axe: {len(violations)} violation(s)"
+                        + (f"; {summary}" if summary else ""),
+                        flush=True,
+                    )
+                if name == "desktop" and theme == "dark":
+                    problems += check_explorer(page, base, args.html)
+                    page.goto(urljoin(base, f"search.html?q={SEARCH_WORD}"), wait_until="networkidle")
+                    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+                    hits = page.locator("#search-results ul.search li").count()
+                    print(f"  search  '{SEARCH_WORD}': {hits} result(s)")
+                    if hits == 0:
+                        problems.append(f"search for {SEARCH_WORD!r} found nothing")
+                context.close()
         browser.close()
     server.shutdown()
     for url in sorted(set(external)):
         problems.append(f"request to another host blocked: {url}")
     print(
-        f"{len(pages())} pages x {len(VIEWPORTS)} viewports checked in {time.perf_counter() - start:.1f} s; "
+        f"{len(pages())} pages x {len(VIEWPORTS)} viewports x {len(THEMES)} themes checked ({audits} axe audits, "
+        f"{sum('axe ' in p for p in problems)} violation(s)) in {time.perf_counter() - start:.1f} s; "
         f"{len(set(external))} external request(s) blocked; screenshots in {args.shots}"
     )
     for p in problems:

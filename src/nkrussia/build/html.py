@@ -86,7 +86,13 @@ def structure_hash(files):
     return digest.hexdigest()
 
 
-BUILD_INPUTS = ["requirements.lock", "src/nkrussia/build/html.py", "src/nkrussia/sphinxext.py"]
+BUILD_INPUTS = [
+    "requirements.lock",
+    "src/nkrussia/build/html.py",
+    "src/nkrussia/sphinxext.py",
+    "src/nkrussia/templates/theme-switcher.html",
+    "src/nkrussia/templates/search-button-field.html",
+]
 
 
 REPORT_PACKAGES = ["jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "matplotlib", "frictionless"]

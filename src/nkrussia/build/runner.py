@@ -34,7 +34,7 @@ DEFAULT_OUT = ROOT / "_build" / "executed"
 # What every chapter depends on: the data, the package (but not the build machinery, which does not
 # change what a chapter computes, except this runner, which writes the executed copies), the lock.
 HASHED = ["data", "src/nkrussia", "requirements.lock"]
-NOT_HASHED = {"build", "sphinxext.py", "__pycache__"}
+NOT_HASHED = {"build", "sphinxext.py", "templates", "__pycache__"}
 BENCH = ROOT / "benchmarks" / "bench.json"  # an input of the performance chapter only
 # Imported in every kernel before its chapter runs: what every chapter's setup cell imports anyway.
 WARM_UP = "import pandas, matplotlib.pyplot, nkrussia.chapter"
