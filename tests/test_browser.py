@@ -16,7 +16,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
     not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true",
     reason="Debian's chromium is not installed (apt-get install chromium); CI installs it",
 )
-def test_every_page_works_in_the_browser_offline(built, tmp_path):
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])  # two tests, so that pytest-xdist runs them side by side
+def test_every_page_works_in_the_browser_offline(built, tmp_path, viewport):
     _, html, _ = built
     result = run(
         [
@@ -28,10 +29,13 @@ def test_every_page_works_in_the_browser_offline(built, tmp_path):
             str(tmp_path / "shots"),
             "--chromium",
             CHROMIUM,
+            "--viewport",
+            viewport,
         ]
     )
     print(result.stdout)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     assert "0 external request(s) blocked" in result.stdout
-    assert "search  'Vladivostok':" in result.stdout
+    if viewport == "desktop":
+        assert "search  'Vladivostok':" in result.stdout
     assert "axe-core 4." in result.stdout and "0 violation(s))" in result.stdout

@@ -210,7 +210,11 @@ def main(argv=None):
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--shots", type=Path, default=ROOT / "_build" / "screenshots")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument(
+        "--viewport", choices=list(VIEWPORTS), action="append", help="check only this size (repeatable; default: all)"
+    )
     args = parser.parse_args(argv)
+    viewports = {name: VIEWPORTS[name] for name in args.viewport or VIEWPORTS}
     if not (args.html / "index.html").is_file():
         print(f"No book at {args.html}: run `make book` first.", file=sys.stderr)
         return 1
@@ -230,7 +234,7 @@ def main(argv=None):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        for name, viewport in VIEWPORTS.items():
+        for name, viewport in viewports.items():
             for theme in THEMES:
                 # The theme's own switch stores the choice in localStorage; set it before any page script runs.
                 context = browser.new_context(viewport=viewport, color_scheme=theme)
@@ -282,7 +286,7 @@ def main(argv=None):
     for url in sorted(set(external)):
         problems.append(f"request to another host blocked: {url}")
     print(
-        f"{len(pages())} pages x {len(VIEWPORTS)} viewports x {len(THEMES)} themes checked ({audits} axe audits, "
+        f"{len(pages())} pages x {len(viewports)} viewport(s) ({', '.join(viewports)}) x {len(THEMES)} themes checked ({audits} axe audits, "
         f"{sum('axe ' in p for p in problems)} violation(s)) in {time.perf_counter() - start:.1f} s; "
         f"{len(set(external))} external request(s) blocked; screenshots in {args.shots}"
     )

@@ -253,7 +253,9 @@ def main(argv=None):
         print(f"HTML build FAILED (exit {status}); the previous book in {args.html} is untouched.", file=sys.stderr)
         return 1
     (work / ".structure").write_text(structure)
-    shutil.copytree(work / "_build" / "html", tmp)
+    # .buildinfo is Sphinx's own record for incremental builds (it holds a hash of the configuration,
+    # which names the checkout's path): it stays in the work directory, readers have no use for it.
+    shutil.copytree(work / "_build" / "html", tmp, ignore=shutil.ignore_patterns(".buildinfo"))
     (tmp / ".source-hash").write_text(digest)
     publish(tmp, args.html)
     print(f"HTML built in {time.perf_counter() - start:.1f} s. Open {args.html / 'index.html'}")

@@ -55,7 +55,7 @@ def toc_parts(toc_path=ROOT / "_toc.yml"):
     parts = [(None, [toc["root"]])]
     for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
         parts.append((part.get("caption"), toc_files_of(part.get("chapters", []))))
-    assert [f for _, files in parts for f in files] == toc_files(toc_path)
+    assert [f for _, files in parts for f in files] == list(toc_files(toc_path))
     return parts
 
 
