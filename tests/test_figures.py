@@ -94,3 +94,12 @@ def test_period_alt_text_counts_what_the_timeline_draws():
     assert f"the {len(chapter.shown)} events active" in alt
     before = int((chapter.shown["start"] < chapter.window[0]).sum())
     assert f"{before} began before 1954" in alt
+
+
+def test_the_book_style_leaves_matplotlib_global_settings_alone(ds):
+    """Importing the package or drawing a figure changes no global setting: a notebook keeps its own."""
+    before = dict(plt.rcParams)
+    svg = figures.svg(figures.category_mix(ds, "t"))
+    assert dict(plt.rcParams) == before
+    assert 'fill="none"' in svg or "fill: none" in svg  # drawn and saved transparent, in the book's style
+    assert "<text" in svg  # text kept as text

@@ -5,10 +5,8 @@ data they plot, so that no number, year or trend in them is written by hand.
 """
 
 import hashlib
-import io
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import SVG, Markdown
 from myst_nb import glue
@@ -24,12 +22,8 @@ def glue_values(values):
 
 
 def glue_figure(key, fig):
-    """Glue a figure as an SVG (text kept as text), with no date so the same figure gives the same bytes,
-    and close it."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    glue(key, SVG(buffer.getvalue()), display=False)
+    """Glue a figure as an SVG and close it."""
+    glue(key, SVG(figures.svg(fig)), display=False)
 
 
 def figure_block(key, name, alt, caption):

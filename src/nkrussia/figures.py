@@ -1,6 +1,8 @@
 """One figure style for the whole book: colour-blind-safe colours (Paul Tol), the same colour for the
 same category everywhere, fixed sizes, no chart junk."""
 
+import functools
+import io
 import textwrap
 
 import matplotlib.dates
@@ -56,7 +58,28 @@ STYLE = {
     "svg.hashsalt": "nkrussia",
     "path.simplify": False,
 }
-plt.rcParams.update(STYLE)
+
+
+def styled(draw):
+    """Draw under the book's style without changing matplotlib's global settings (a notebook that
+    imports the package keeps its own)."""
+
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        with plt.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return drawn
+
+
+def svg(fig):
+    """The figure as SVG text (text kept as text, no date, fixed ids: same figure, same bytes); closes it.
+    The save settings (transparency, fonts, ids) are read at save time, so they are applied here too."""
+    buffer = io.StringIO()
+    with plt.rc_context(STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buffer.getvalue()
 
 
 def _figure(height):
@@ -73,6 +96,7 @@ def _labels(ds):
     return ds.categories.set_index("category_id")["label"].to_dict()
 
 
+@styled
 def timeline(ds, events, title, window=None):
     """Each event as a bar over the span its date allows, one row per category; dots mark exact days.
     A duration is drawn solid, a window (an unknown moment inside the span) hatched. With `window`
@@ -140,6 +164,7 @@ def timeline(ds, events, title, window=None):
     return fig
 
 
+@styled
 def category_tone(ds, events, title):
     """Events per category, stacked by tone."""
     labels = _labels(ds)
@@ -161,6 +186,7 @@ def category_tone(ds, events, title):
     return fig
 
 
+@styled
 def quantities(ds, quantities, title):
     """Every figure stated as a number, one panel per unit so that no axis mixes units; one row per
     source statement."""
@@ -229,6 +255,7 @@ def _period_bands(ax, periods, label=True):
     return "periods: " + "; ".join(f"{i + 1} {p.title}" for i, p in enumerate(periods.itertuples()))
 
 
+@styled
 def overview_timeline(ds, title):
     """Every event over the whole history, one row per category, with the six periods as bands."""
     fig = timeline(ds, ds.events, title)
@@ -239,6 +266,7 @@ def overview_timeline(ds, title):
     return fig
 
 
+@styled
 def per_year_with_sources(counts, sources, title):
     """Events per year (counting rule D4) above the number of documents covering each year."""
     fig, (top, bottom) = plt.subplots(
@@ -297,16 +325,19 @@ def _shares_per_period(ds, column, colours, labels, title, codings=None):
     return fig
 
 
+@styled
 def category_mix(ds, title, codings=None):
     """Share of each category in each period's events, in the book's category colours."""
     return _shares_per_period(ds, "category", CATEGORY_COLOURS, _labels(ds), title, codings)
 
 
+@styled
 def quad_balance(ds, title, codings=None):
     """Share of each PLOVER/CAMEO quad class (verbal/material cooperation/conflict) per period."""
     return _shares_per_period(ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title, codings)
 
 
+@styled
 def tone_index_chart(index, turning, periods, title, band=None):
     """The cooperation-friction index per year, with turning points circled; given `band` (the index
     under the first and the second coding before reconciliation), the band between them."""
@@ -346,6 +377,7 @@ def tone_index_chart(index, turning, periods, title, band=None):
     return fig
 
 
+@styled
 def source_heatmap(matrix, ds, title):
     """Events each document supports in each period."""
     import seaborn as sns  # imported here: it costs every chapter a second at start-up, two chapters use it
@@ -369,6 +401,7 @@ def source_heatmap(matrix, ds, title):
     return fig
 
 
+@styled
 def confusion_heatmap(table, title, xlabel, ylabel):
     """A confusion table of two codings (counts of events), first coding in rows."""
     import seaborn as sns

@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 from IPython.display import Markdown
 
 from . import figures, tables
@@ -15,8 +14,9 @@ def read_bench(path):
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+@figures.styled
 def scaling_chart(bench):
-    fig, ax = plt.subplots(figsize=(figures.WIDTH, 3.2), layout="constrained")
+    fig, ax = figures._figure(3.2)
     if bench:
         sizes = [s["events"] for s in bench["scaling"]]
         seconds = [s["seconds"]["median"] for s in bench["scaling"]]

@@ -40,88 +40,95 @@ def _per_value(values, check):
 
 def table_problems(name, frame, schema, tables, problem):
     """Yield problems of one table; `problem(row_index, column, value, rule, message)` builds them."""
+    yield from _label_problems(frame, schema, problem)
+    for field in schema["fields"]:
+        if field["name"] in frame.columns:
+            yield from _field_problems(frame, field, problem)
+    yield from _primary_key_problems(frame, schema, problem)
+    yield from _foreign_key_problems(frame, schema, tables, problem)
+
+
+def _label_problems(frame, schema, problem):
     fields = [f["name"] for f in schema["fields"]]
     for missing in [f for f in fields if f not in frame.columns]:
         yield problem(None, missing, None, "missing-label", f'the column "{missing}" is missing')
     for extra in [c for c in frame.columns if c not in fields]:
         yield problem(None, extra, None, "extra-label", f'the column "{extra}" is not in the schema')
-    for field in schema["fields"]:
-        column, kind, rules = field["name"], field["type"], field.get("constraints", {})
-        if column not in frame.columns:
-            continue
-        values = frame[column]
-        present = values != ""
-        bad_type = (
-            present & ~_per_value(values, lambda v, kind=kind: _type_ok(v, kind))
-            if kind != "string"
-            else pd.Series(False, index=values.index)
-        )
-        checks = [(bad_type, "type-error", f'type is "{kind}"')]
-        ok = present & ~bad_type
-        if rules.get("required"):
-            checks.append((~present, "constraint-error", 'constraint "required" is "True"'))
-        if "enum" in rules:
-            checks.append(
-                (ok & ~values.isin(rules["enum"]), "constraint-error", f'constraint "enum" is "{rules["enum"]}"')
+
+
+def _field_checks(values, kind, rules):
+    """(mask of failing rows, rule, message) for each check of one field's type and constraints."""
+    present = values != ""
+    bad_type = (
+        present & ~_per_value(values, lambda v: _type_ok(v, kind))
+        if kind != "string"
+        else pd.Series(False, index=values.index)
+    )
+    yield bad_type, "type-error", f'type is "{kind}"'
+    ok = present & ~bad_type
+    if rules.get("required"):
+        yield ~present, "constraint-error", 'constraint "required" is "True"'
+    if "enum" in rules:
+        yield ok & ~values.isin(rules["enum"]), "constraint-error", f'constraint "enum" is "{rules["enum"]}"'
+    if "pattern" in rules:
+        matches = _per_value(values, lambda v: v.str.fullmatch(rules["pattern"]))
+        yield ok & ~matches, "constraint-error", f'constraint "pattern" is "{rules["pattern"]}"'
+    if "maxLength" in rules:
+        too_long = ok & (values.str.len() > rules["maxLength"])
+        yield too_long, "constraint-error", f'constraint "maxLength" is "{rules["maxLength"]}"'
+    if kind in ("integer", "number"):
+        numbers = pd.to_numeric(values.where(ok), errors="coerce")
+        if "minimum" in rules:
+            yield (
+                (numbers < rules["minimum"]).fillna(False),
+                "constraint-error",
+                (f'constraint "minimum" is "{rules["minimum"]}"'),
             )
-        if "pattern" in rules:
-            checks.append(
-                (
-                    ok & ~_per_value(values, lambda v, p=rules["pattern"]: v.str.fullmatch(p)),
-                    "constraint-error",
-                    f'constraint "pattern" is "{rules["pattern"]}"',
-                )
+        if "maximum" in rules:
+            yield (
+                (numbers > rules["maximum"]).fillna(False),
+                "constraint-error",
+                (f'constraint "maximum" is "{rules["maximum"]}"'),
             )
-        if "maxLength" in rules:
-            checks.append(
-                (
-                    ok & (values.str.len() > rules["maxLength"]),
-                    "constraint-error",
-                    f'constraint "maxLength" is "{rules["maxLength"]}"',
-                )
-            )
-        numbers = pd.to_numeric(values.where(ok), errors="coerce") if kind in ("integer", "number") else None
-        for bound, compare in (("minimum", lambda x, b: x < b), ("maximum", lambda x, b: x > b)):
-            if bound in rules and numbers is not None:
-                checks.append(
-                    (
-                        compare(numbers, rules[bound]).fillna(False),
-                        "constraint-error",
-                        f'constraint "{bound}" is "{rules[bound]}"',
-                    )
-                )
-        if rules.get("unique"):
-            checks.append(
-                (present & values.duplicated(keep="first"), "unique-error", "the value is already in an earlier row")
-            )
-        for mask, rule, message in checks:
-            for index in frame.index[mask.to_numpy(bool)]:
-                yield problem(index, column, values.at[index], rule, message)
+    if rules.get("unique"):
+        yield present & values.duplicated(keep="first"), "unique-error", "the value is already in an earlier row"
+
+
+def _field_problems(frame, field, problem):
+    column = field["name"]
+    values = frame[column]
+    for mask, rule, message in _field_checks(values, field["type"], field.get("constraints", {})):
+        for index in frame.index[mask.to_numpy(bool)]:
+            yield problem(index, column, values.at[index], rule, message)
+
+
+def _primary_key_problems(frame, schema, problem):
     key = schema.get("primaryKey")
     key = [key] if isinstance(key, str) else key
-    if key and all(k in frame.columns for k in key) and len(key) > 1:
-        for index in frame.index[frame.duplicated(subset=key, keep="first").to_numpy(bool)]:
-            yield problem(
-                index,
-                ", ".join(key),
-                ", ".join(frame.loc[index, key]),
-                "primary-key",
-                "the same key is already in an earlier row",
-            )
+    if not key or len(key) < 2 or not all(k in frame.columns for k in key):
+        return  # a one-column key is checked as that field's "unique" constraint
+    for index in frame.index[frame.duplicated(subset=key, keep="first").to_numpy(bool)]:
+        yield problem(
+            index,
+            ", ".join(key),
+            ", ".join(frame.loc[index, key]),
+            "primary-key",
+            "the same key is already in an earlier row",
+        )
+
+
+def _first(fields):
+    return fields if isinstance(fields, str) else fields[0]
+
+
+def _foreign_key_problems(frame, schema, tables, problem):
     for fk in schema.get("foreignKeys", []):
-        column = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
-        target = fk["reference"]["resource"]
-        target_column = fk["reference"]["fields"]
-        target_column = target_column if isinstance(target_column, str) else target_column[0]
+        column, target = _first(fk["fields"]), fk["reference"]["resource"]
+        target_column = _first(fk["reference"]["fields"])
         if column not in frame.columns or target not in tables or target_column not in tables[target].columns:
             continue
         values = frame[column]
         bad = (values != "") & ~values.isin(tables[target][target_column])
         for index in frame.index[bad.to_numpy(bool)]:
-            yield problem(
-                index,
-                column,
-                values.at[index],
-                "foreign-key",
-                f'"{values.at[index]}" is not a {target_column} in {target}.csv',
-            )
+            value = values.at[index]
+            yield problem(index, column, value, "foreign-key", f'"{value}" is not a {target_column} in {target}.csv')
