@@ -8,6 +8,9 @@
   wraps them in role="list" with the deprecated role doc-biblioentry on each); myst-nb's "Show code cell
   source" toggle loses its aria-label, so that its name is its visible text; the theme's colour-mode
   button comes from templates/.
+- Speed: sphinxcontrib-bibtex looks up pybtex's plain-text backend once per citation, and pybtex finds
+  it by scanning every installed package's entry points (about 20 ms a time, half of a cold build);
+  the backend is registered once as a pybtex runtime plugin, which pybtex checks first.
 - sphinx-thebe registers its inline configuration script twice under jupyter-book 1.x, which makes
   every page log "Identifier 'THEBE_JS_URL' has already been declared"; drop the repeated scripts.
 """
@@ -15,6 +18,7 @@
 from html import escape
 from pathlib import Path
 
+import pybtex.plugin
 from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 from sphinx import addnodes
@@ -98,7 +102,13 @@ def _add_templates(app, config):
     config.templates_path.insert(0, str(TEMPLATES))
 
 
+def _plaintext_backend_once():
+    group = "pybtex.backends"
+    pybtex.plugin.register_plugin(group, "plaintext", pybtex.plugin.find_plugin(group, "plaintext"), force=True)
+
+
 def setup(app):
+    _plaintext_backend_once()
     app.add_role("evidence", EvidenceRole())
     app.connect("builder-inited", _mystnb_css_first)
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
