@@ -90,7 +90,7 @@ def build(args):
     if lock is None:
         return 75
     executed = args.build / "executed"
-    # Kernels for the chapters to execute start warming now, while the data is validated.
+    # The kernels' fork server starts importing now, while the data is validated.
     runner, plan, hashes = run_chapters.prepare(toc_chapters(), args.data_dir, executed, args.jobs)
     if args.timeout:
         runner.timeout = args.timeout

@@ -2,9 +2,9 @@
 
     python scripts/run_chapters.py [-j N] [--timeout S] [--data-dir DIR] [--out DIR] [--force] [CHAPTER ...]
 
-Each chapter runs in a fresh kernel of its own. Kernels are started, and the heavy imports done, ahead
-of need (while validation or the previous chapter runs); papermill then executes the chapter in that
-kernel from this process. A chapter whose code, data and package are unchanged (content hashes) is
+Each chapter runs in a fresh kernel of its own, forked from a server that has done the heavy imports
+once (nkrussia.build.ipykernel_forks); kernels are forked ahead of need (while validation or the
+previous chapter runs), and papermill then executes the chapter in that kernel from this process. A chapter whose code, data and package are unchanged (content hashes) is
 not executed again; if only its Markdown changed, the new Markdown is joined with the outputs of its
 last execution, which is what executing it again would give. A failing chapter is named with its
 cell; the others still finish; the exit status is then 1.
@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import psutil
@@ -36,8 +37,9 @@ DEFAULT_OUT = ROOT / "_build" / "executed"
 HASHED = ["data", "src/nkrussia", "requirements.lock"]
 NOT_HASHED = {"build", "sphinxext.py", "templates", "__pycache__"}
 BENCH = ROOT / "benchmarks" / "bench.json"  # an input of the performance chapter only
-# Imported in every kernel before its chapter runs: what every chapter's setup cell imports anyway.
-WARM_UP = "import pandas, matplotlib.pyplot, nkrussia.chapter"
+# Imported once by the fork server, so already imported in every kernel forked from it: what every
+# chapter's setup cell imports, and the heavier modules only some chapters use (seaborn, scikit-learn).
+WARM_UP = "import pandas, matplotlib.pyplot, nkrussia.chapter, seaborn, nkrussia.reliability"
 KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
@@ -154,13 +156,17 @@ def kill_tree(pid):
 
 
 class WarmKernels:
-    """Fresh kernels, started and warmed (WARM_UP imported) in the background before they are needed.
+    """Fresh kernels, forked from a server that imported WARM_UP, in the background before they are needed.
 
     Each kernel runs exactly one chapter: isolation is that of a plain papermill run.
     """
 
     def __init__(self, cwd, ahead, cache_dir):
-        self.cwd, self.ahead, self.ready, self.cache_dir = str(cwd), ahead, queue.Queue(), cache_dir
+        from nkrussia.build.ipykernel_forks import ForkServer
+
+        self.cwd, self.ahead, self.ready = str(cwd), ahead, queue.Queue()
+        self.env = dict(os.environ, **KERNEL_ENV, NKRUSSIA_CACHE=str(cache_dir))
+        self.server = ForkServer(WARM_UP, self.env, self.cwd)  # imports once; each kernel is forked from it
         self.lock = threading.Lock()
         self.todo = self.started = self.taken = 0
         self.all = []
@@ -185,12 +191,16 @@ class WarmKernels:
     def _warm(self):
         from jupyter_client.manager import KernelManager
 
+        from nkrussia.build.ipykernel_forks import ForkProvisioner
+
         # nbclient drives the kernel with an asynchronous client; the warm-up uses a blocking one.
         km = KernelManager(kernel_name="python3", client_class="jupyter_client.asynchronous.AsyncKernelClient")
         try:
-            log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (read if the kernel dies)
-            env = dict(os.environ, **KERNEL_ENV, NKRUSSIA_CACHE=str(self.cache_dir))
-            km.start_kernel(cwd=self.cwd, env=env, stderr=log)
+            log = tempfile.NamedTemporaryFile(mode="w+")  # noqa: SIM115 (the kernel's stderr, read if it dies)
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+            km.provisioner.server, km.provisioner.log = self.server, log.name
+            km.start_kernel(cwd=self.cwd, env=self.env)
             km.log_file = log
             with self.lock:
                 self.all.append(km)
@@ -227,6 +237,7 @@ class WarmKernels:
         for km in kernels:
             if km.has_kernel:
                 kill_tree(km.provisioner.process.pid)
+        self.server.stop()
 
 
 class Runner:
@@ -459,7 +470,7 @@ def run(runner, plan, hashes, jobs):
         runner.save_cache()
         return 130
     pool.shutdown(wait=True)
-    runner.stopping = True  # ends the watcher
+    runner.stop_all()  # every chapter is done: ends the watcher and the fork servers
     runner.save_cache()
     print(
         f"{len(executing) - len(failed)} executed, {len(failed)} failed, {len(todo) - len(executing)} rejoined, "

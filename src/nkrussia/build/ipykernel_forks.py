@@ -1,0 +1,149 @@
+"""Chapter kernels forked from one warmed process, so that no chapter pays Python's start-up and the
+heavy imports again (on two cores, those were a third of a cold build's CPU time).
+
+    python -m nkrussia.build.ipykernel_forks    (started by ForkServer; reads requests on stdin)
+
+The server imports ipykernel and the chapters' common imports (`WARM_UP`), then forks one child per
+request; the child becomes an ordinary ipykernel on the connection file it is given. Each kernel is
+still a new process in which nothing but imports has run: its isolation is that of a fresh kernel.
+The server starts no thread and opens no socket before it forks. `ForkProvisioner` is a
+jupyter_client provisioner that asks the server for a kernel instead of starting a new Python.
+"""
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import traceback
+
+import psutil
+from jupyter_client.provisioning import LocalProvisioner
+
+# The matplotlib backend a Jupyter kernel uses; matplotlib reads it once, when it is imported.
+INLINE = "module://matplotlib_inline.backend_inline"
+
+
+def serve(warm_up):
+    """The server: import, then fork a kernel per request line ({connection_file, cwd, env, log})."""
+    os.environ.setdefault("MPLBACKEND", INLINE)
+    from ipykernel.kernelapp import IPKernelApp
+
+    exec(warm_up)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # exited kernels are reaped by the system
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _become_kernel(IPKernelApp, request)
+        print(pid, flush=True)
+
+
+def _become_kernel(app_class, request):
+    status = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()  # its own process group, which jupyter_client signals (interrupt, kill)
+        log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)  # not the server's request pipe
+        os.dup2(devnull, 1)  # not the server's reply pipe
+        os.dup2(log, 2)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.stdin = open(os.devnull)  # noqa: SIM115
+        app = app_class.instance()
+        app.initialize(["-f", request["connection_file"]])
+        app.start()
+        status = 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(status)
+
+
+class ForkServer:
+    """The running server: `fork(...)` returns the pid of a new kernel. Thread-safe."""
+
+    def __init__(self, warm_up, env, cwd):
+        self.lock = threading.Lock()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "nkrussia.build.ipykernel_forks", warm_up],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+            text=True,
+        )
+
+    def fork(self, connection_file, cwd, env, log):
+        request = {"connection_file": connection_file, "cwd": str(cwd), "env": env, "log": log}
+        with self.lock:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            reply = self.process.stdout.readline()
+        if not reply.strip():
+            raise RuntimeError(f"the kernel fork server exited (status {self.process.poll()})")
+        return int(reply)
+
+    def stop(self):
+        with self.lock:
+            self.process.kill()
+            self.process.wait()
+
+
+class Forked:
+    """The part of subprocess.Popen that jupyter_client uses, for a kernel forked by the server (a
+    grandchild: its exit status is not ours to collect)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid):
+        self.pid, self.returncode = pid, None
+        self._process = psutil.Process(pid)
+
+    def poll(self):
+        if self.returncode is None:
+            try:
+                if self._process.status() == psutil.STATUS_ZOMBIE:
+                    self.returncode = -signal.SIGKILL
+            except psutil.NoSuchProcess:
+                self.returncode = -signal.SIGKILL
+        return self.returncode
+
+    def wait(self, timeout=None):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            self._process.wait(timeout)
+        return self.poll()
+
+    def send_signal(self, signum):
+        os.kill(self.pid, signum)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """A LocalProvisioner whose kernel comes from a ForkServer instead of a new Python process."""
+
+    server = None  # set on the instance before the kernel starts
+    log = None  # path of the file that receives the kernel's stderr
+
+    async def launch_kernel(self, cmd, **kwargs):
+        connection_file = cmd[cmd.index("-f") + 1]
+        cwd = kwargs.get("cwd") or os.getcwd()
+        env = kwargs.get("env") or dict(os.environ)
+        self.process = Forked(self.server.fork(connection_file, cwd, env, self.log))
+        self.pid = self.pgid = self.process.pid
+        self.cwd = cwd
+        return self.connection_info
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
