@@ -20,7 +20,7 @@ def test_each_kernel_is_a_fresh_process_with_the_imports_done(tmp_path):
     first, second = kernels.take(), kernels.take()
     try:
         assert not getattr(first, "warm_error", None) and not getattr(second, "warm_error", None)
-        code = "import os, sys; print(os.getpid(), os.getcwd(), 'seaborn' in sys.modules, 'x' in dir())"
+        code = "import os, sys; print(os.getpid(), os.getcwd(), 'pandas' in sys.modules, 'x' in dir())"
         pid, cwd, imported, defined = run(first, code + "; x = 1")
         assert (cwd, imported, defined) == (str(ROOT / "chapters"), "True", "False")
         pid_2, _, _, defined_2 = run(second, code)
