@@ -127,3 +127,36 @@ def test_period_bounds_and_the_events_that_touch_a_period():
         }
     )
     assert list(overlapping(events, PERIODS, "b")["event_id"]) == ["into", "inside", "across", "last-day"]
+
+
+def _oracle(text):
+    """What the scalar parser says of one value: (first, last, precision), or None if invalid."""
+    try:
+        return dates.parse(text)
+    except ValueError:
+        return None
+
+
+date_texts = st.one_of(
+    st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"), st.text(max_size=11), st.sampled_from(["", "2024-13-05"])
+)
+
+
+@given(st.lists(st.tuples(date_texts, st.one_of(st.just(""), date_texts)), min_size=1, max_size=8))
+def test_spans_gives_what_parse_gives_for_every_row_and_field(rows):
+    """The vectorised parser against the scalar one: start, end, precision and validity of each date and
+    of each end, on an index that is not 0..n-1 and with a missing value or two."""
+    starts = pd.Series([s for s, _ in rows] + [None], index=[10 * i + 7 for i in range(len(rows) + 1)], dtype=object)
+    ends = pd.Series([e for _, e in rows] + [float("nan")], index=starts.index, dtype=object)
+    out = dates.spans(starts, ends)
+    assert list(out.index) == list(starts.index)
+    for index, start, end in zip(starts.index, starts, ends, strict=True):
+        row, parsed, parsed_end = out.loc[index], _oracle(start), _oracle(end) if isinstance(end, str) else None
+        assert bool(row["valid"]) == (parsed is not None)
+        has_end = isinstance(end, str) and end != ""
+        assert bool(row["end_valid"]) == (not has_end or parsed_end is not None)
+        if parsed is None:
+            assert pd.isna(row["start"]) and pd.isna(row["precision"])
+            continue
+        assert (row["start"], row["precision"]) == (parsed[0], parsed[2])
+        assert row["end"] == (parsed_end[1] if has_end and parsed_end else parsed[1])
