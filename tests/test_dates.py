@@ -137,8 +137,12 @@ def _oracle(text):
         return None
 
 
+any_day = st.dates(min_value=pd.Timestamp("1795-01-01").date(), max_value=pd.Timestamp("2204-12-31").date())
 date_texts = st.one_of(
-    st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"), st.text(max_size=11), st.sampled_from(["", "2024-13-05"])
+    st.builds(lambda day, form: f"{day:{form}}", any_day, st.sampled_from(["%Y", "%Y-%m", "%Y-%m-%d"])),
+    st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"),
+    st.text(max_size=11),
+    st.sampled_from(["", "2024-13-05", "1800", "2199-12-31", "2200"]),
 )
 
 
@@ -159,4 +163,5 @@ def test_spans_gives_what_parse_gives_for_every_row_and_field(rows):
             assert pd.isna(row["start"]) and pd.isna(row["precision"])
             continue
         assert (row["start"], row["precision"]) == (parsed[0], parsed[2])
+        assert list(out["precision"].cat.categories) == dates.PRECISIONS
         assert row["end"] == (parsed_end[1] if has_end and parsed_end else parsed[1])
