@@ -91,9 +91,12 @@ def serve(directory):
 
 
 def ids_of(html_dir, path, cache={}):  # noqa: B006 (a deliberate per-process memo)
+    """The ids of an HTML page, to check links' anchors; None for a missing page or another kind of file
+    (a download such as the PDF edition, whose existence is checked instead)."""
     if path not in cache:
         file = html_dir / path
-        cache[path] = set(re.findall(r'\bid="([^"]+)"', file.read_text(encoding="utf-8"))) if file.is_file() else None
+        is_page = file.suffix == ".html" and file.is_file()
+        cache[path] = set(re.findall(r'\bid="([^"]+)"', file.read_text(encoding="utf-8"))) if is_page else None
     return cache[path]
 
 
