@@ -123,7 +123,8 @@ def edits(work, reps):
     results = {"noop_book_s": [], "markdown_edit_s": [], "code_edit_s": [], "module_edit_s": []}
     for rep in range(reps):
         results["noop_book_s"].append(timed(cmd, env=env))
-        edit(chapter, "how much of it can", "how much of that can" if rep % 2 == 0 else "how much of it can")
+        wording = ("how much of it can", "how much of that can")
+        edit(chapter, *(wording if rep % 2 == 0 else wording[::-1]))  # one word changed, back and forth
         results["markdown_edit_s"].append(timed(cmd, env=env))
         edit(chapter, 'data_dir = "../data"', f'data_dir = "../data"  # bench edit {rep}')
         results["code_edit_s"].append(timed(cmd, env=env))
