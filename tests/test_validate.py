@@ -191,6 +191,27 @@ def test_command_line_exits_non_zero_and_names_file_row_column_value(data_copy):
     assert "events.csv, row 5, column date, value '2024-02-30': [date-valid]" in run.stderr
 
 
+@needs_corpus
+def test_main_reports_every_problem_and_its_count(data_copy, capsys):
+    """In-process, so that mutation testing sees the command line too."""
+    from nkrussia.validate import load_valid, main
+
+    assert main(["--data-dir", str(data_copy)]) == 0
+    assert capsys.readouterr().out == f"{data_copy}: valid\n"
+    dataset, problems, _ = load_valid(data_copy)
+    assert dataset is not None and problems == []
+    data_copy.edit("events", set_cell(3, "date", "2024-02-30"))
+    data_copy.edit("events", set_cell(4, "tone", "amical"))
+    assert main(["--data-dir", str(data_copy), "--frictionless"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"2 problem(s) in {data_copy}:"
+    assert len(lines) == 3 and all(line.startswith("  events.csv, row ") for line in lines[1:])
+    assert any("row 5, column date, value '2024-02-30': [date-valid]" in line for line in lines)
+    assert any("row 6, column tone, value 'amical': [constraint-error]" in line for line in lines)
+    dataset, problems, _ = load_valid(data_copy)
+    assert dataset is None and len(problems) == 2
+
+
 @pytest.mark.parametrize(
     "table, change",
     [
