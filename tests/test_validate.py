@@ -270,3 +270,10 @@ def test_an_inferred_origin_needs_a_note(data_copy):
     data_copy.edit("citations", lambda f: f.assign(note=f["note"].where(f["origin_basis"] != "inferred", "")))
     found = {(p.file, p.column, p.rule) for p in problems_of(data_copy)}
     assert ("citations.csv", "note", "origin-inferred") in found
+
+
+@needs_corpus
+def test_a_source_whose_file_is_not_in_the_corpus_is_named(data_copy):
+    data_copy.edit("sources", set_cell(0, "file", "absent.txt"))
+    found = [(p.file, p.row, p.column, p.value, p.rule) for p in problems_of(data_copy) if p.rule == "source-file"]
+    assert found == [("sources.csv", 2, "file", "absent.txt", "source-file")]
