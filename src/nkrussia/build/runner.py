@@ -4,8 +4,8 @@
 
 Each chapter runs in a fresh kernel of its own, forked from a server that has done the heavy imports
 once (nkrussia.build.ipykernel_forks); kernels are forked ahead of need (while validation or the
-previous chapter runs), and papermill then executes the chapter in that kernel from this process. A chapter whose code, data and package are unchanged (content hashes) is
-not executed again; if only its Markdown changed, the new Markdown is joined with the outputs of its
+previous chapter runs), and papermill then executes the chapter in that kernel from this process.
+A chapter whose code, data and package are unchanged (content hashes) is not executed again; if only its Markdown changed, the new Markdown is joined with the outputs of its
 last execution, which is what executing it again would give. A failing chapter is named with its
 cell; the others still finish; the exit status is then 1.
 """
