@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 READY  := $(VENV)/.installed
+LAB    := .venv-lab
 
 .PHONY: book pdf test lint lab validate coverage check-html bench mutation lock clean
 
@@ -23,7 +24,7 @@ pdf: $(READY)
 	$(PY) scripts/build_pdf.py
 	$(PY) scripts/build_html.py
 
-test: $(READY)
+test: $(READY) $(LAB)/.installed
 	$(PY) -m pytest
 
 # ruff (lint and format) and the file checks of .pre-commit-config.yaml, offline, on every tracked file.
@@ -36,13 +37,17 @@ check-html: $(READY)
 bench: $(READY)
 	$(PY) scripts/bench.py
 
+# A chapter's .md opens as a notebook (jupytext's viewer) on a double click.
+LAB_SETTINGS := {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook"}}}
+
 # JupyterLab in an environment of its own (the build lock plus the lab lock), so the build never
 # carries the lab's dependencies.
-LAB := .venv-lab
 $(LAB)/.installed: requirements.lock requirements-lab.lock pyproject.toml
 	$(PYTHON) -m venv $(LAB)
 	$(LAB)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock -r requirements-lab.lock
 	$(LAB)/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	mkdir -p $(LAB)/share/jupyter/lab/settings
+	echo '$(LAB_SETTINGS)' > $(LAB)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 lab: $(LAB)/.installed

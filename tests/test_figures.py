@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from nkrussia import analysis, figures
-from nkrussia.chapter import PeriodChapter, Synthesis
+from nkrussia.pages.period import PeriodChapter
+from nkrussia.pages.synthesis import Synthesis
 
 
 def png(fig):
@@ -76,11 +77,11 @@ def test_no_axis_of_a_quantity_chart_mixes_units(period_id):
 
 def test_the_index_alt_text_states_what_the_plotted_series_shows():
     s = Synthesis()
-    fig = figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t", (s.index_first, s.index_second))
+    fig = figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t", s.band)
     line = next(x for x in fig.axes[0].get_lines() if x.get_label() == "index")
     plotted = pd.Series(line.get_ydata(), index=s.index.index).dropna()
     plt.close(fig)
-    alt = s.index_alt()
+    alt = s.index_figure().alt
     assert f"{plotted.min():+.1f} ({int(plotted.idxmin())})" in alt
     assert f"{plotted.max():+.1f} ({int(plotted.idxmax())})" in alt
     for year in s.turning["year"]:
@@ -90,7 +91,7 @@ def test_the_index_alt_text_states_what_the_plotted_series_shows():
 
 def test_period_alt_text_counts_what_the_timeline_draws():
     chapter = PeriodChapter("cold-war")
-    alt = chapter.timeline_alt()
+    alt = chapter.timeline().alt
     assert f"the {len(chapter.shown)} events active" in alt
     before = int((chapter.shown["start"] < chapter.window[0]).sum())
     assert f"{before} began before 1954" in alt

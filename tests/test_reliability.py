@@ -7,7 +7,7 @@ import pandas as pd
 
 from nkrussia import DATA_DIR, ROOT, reliability
 from nkrussia.build import read_notebook
-from nkrussia.chapter import Method
+from nkrussia.pages.method import Method
 
 CODES = ["category", "scope", "tone", "intensity"]
 

@@ -51,7 +51,7 @@ def test_a_failing_chapter_is_named_the_others_finish_and_nothing_is_published(p
     result = run(BOOK + ["--data-dir", str(data_copy), "--build", str(published)])
     assert result.returncode == 1
     assert re.search(
-        r"FAILED chapters/alliance\.md: cell 3 \(`from nkrussia.chapter import PeriodChapter`\) "
+        r"FAILED chapters/alliance\.md: cell 3 \(`from nkrussia.pages.period import PeriodChapter`\) "
         r"raised KeyError",
         result.stderr,
     ), result.stderr

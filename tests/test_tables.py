@@ -1,19 +1,19 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nkrussia import tables
+from nkrussia import tables, text
 
 
 def test_escape_neutralises_markup():
-    out = tables.escape("<script>alert(1)</script> **x** [x](javascript:alert(1)) {cite}`y`")
+    out = text.escape("<script>alert(1)</script> **x** [x](javascript:alert(1)) {cite}`y`")
     assert "<script>" not in out and "\\<script\\>" in out
     assert "\\*\\*x\\*\\*" in out and "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in out
     assert "\\{cite\\}\\`y\\`" in out
 
 
 @given(st.text())
-def test_escape_never_leaves_an_unescaped_markup_character(text):
-    out = tables.escape(text)
+def test_escape_never_leaves_an_unescaped_markup_character(value):
+    out = text.escape(value)
     for i, ch in enumerate(out):
         if ch in "<>[]{}`*_|":
             assert i > 0 and out[i - 1] == "\\"
@@ -21,7 +21,7 @@ def test_escape_never_leaves_an_unescaped_markup_character(text):
 
 def test_event_table_cites_every_source_of_each_row(ds):
     events = ds.events[ds.events["event_id"] == "vladivostok-summit-2019"]
-    md = tables.event_table(ds, events).data
+    md = tables.event_table(ds, events).markdown()
     assert md.count("{cite:p}`chronology-2024`") == 4 and md.count("{cite:p}`backgrounder-2019`") == 1
     cited = ds.citations[ds.citations["event_id"] == "vladivostok-summit-2019"]
     for c in cited.itertuples():
@@ -31,7 +31,7 @@ def test_event_table_cites_every_source_of_each_row(ds):
 
 def test_disagreement_box_shows_both_quotes(ds):
     d = ds.disagreements[ds.disagreements["disagreement_id"] == "defence-pact-sequence"]
-    md = tables.disagreement_box(d).data
+    md = tables.disagreement_box(d).myst
     assert md.startswith("````{admonition}") and "{cite:t}`news-2025-choe`" in md and "{cite:t}`news-2025-shoigu`" in md
 
 
@@ -39,7 +39,7 @@ def test_quantity_values_show_approximation_and_magnitude(ds):
     q = ds.quantities[
         ds.quantities["quantity_id"].isin(["killed-kursk-news", "troops-kursk-news", "soviet-troops-korean-war"])
     ]
-    md = tables.quantity_table(ds, q).data
+    md = tables.quantity_table(ds, q).markdown()
     assert "about 600" in md and "thousands" in md and "26,000" in md
 
 
@@ -61,7 +61,7 @@ def test_explorer_lists_every_event_with_its_quotes(ds):
 
 
 def test_actor_glossary_lists_every_spelling_and_links_events(ds):
-    md = tables.actor_glossary(ds).data
+    md = tables.actor_glossary(ds).markdown()
     for spelling in ["Kim Jung\\-Un", "Kim Jong Un", "Kim Jong\\-Un", "Choe Son\\-hui", "Choe Son Hui"]:
         assert spelling in md
     assert "(korean_war.ipynb)" in md and md.count("\n") == len(ds.actors) + 1

@@ -40,6 +40,30 @@ class Dataset:
         pairs = self.citations.dropna(subset=["event_id"])[["event_id", "source_id"]].drop_duplicates()
         return pairs.reset_index(drop=True)
 
+    def coded(self, coding="reconciled"):
+        """The events under one coding: "reconciled" (events.csv, the book's), or "first" or "second" (the
+        first and the blind second coding before reconciliation): their four codes, the quad class derived
+        again."""
+        if coding == "reconciled":
+            return self.events
+        if coding not in CODINGS:
+            raise ValueError(f"coding must be one of {', '.join(CODINGS)}, not {coding!r}")
+        codes = getattr(self, f"coding_{coding}").set_index("event_id")
+        events = self.events.copy()
+        for field in ["category", "scope", "tone", "intensity"]:
+            mapped = events["event_id"].map(codes[field])
+            events[field] = (
+                pd.Categorical(mapped, categories=events[field].cat.categories)
+                if isinstance(events[field].dtype, pd.CategoricalDtype)
+                else mapped.astype(events[field].dtype)
+            )
+        quad = self.categories.set_index("category_id")["quad_class"]
+        events["quad_class"] = events["category"].map(quad).astype(self.categories["quad_class"].dtype)
+        return events
+
+
+CODINGS = ("reconciled", "first", "second")
+
 
 INTEGER = r"[+-]?[0-9]{1,18}"  # what a 64-bit integer surely holds
 
@@ -120,6 +144,14 @@ def _cache_file(data_dir):
         for path in sorted(p for p in paths if p.is_file()):
             digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return Path(folder) / f"dataset-{digest.hexdigest()[:32]}.pickle"
+
+
+def version(data_dir=DATA_DIR):
+    """The dataset's version: sha256 over the package descriptor and every CSV, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(data_dir).glob("*.csv")) + [Path(data_dir) / "datapackage.json"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def assemble(descriptor, tables):

@@ -256,9 +256,9 @@ def _period_bands(ax, periods, label=True):
 
 
 @styled
-def overview_timeline(ds, title):
+def overview_timeline(ds, title, events=None):
     """Every event over the whole history, one row per category, with the six periods as bands."""
-    fig = timeline(ds, ds.events, title)
+    fig = timeline(ds, ds.events if events is None else events, title)
     ax = fig.axes[0]
     key = _period_bands(ax, ds.periods)
     ax.set_xlabel(ax.get_xlabel() + "\n" + textwrap.fill(key, 45))
@@ -337,10 +337,14 @@ def quad_balance(ds, title, codings=None):
     return _shares_per_period(ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title, codings)
 
 
+INDEX_AXIS = {"mean": "mean intensity", "max": "strongest intensity", "sum": "sum of intensities"}
+
+
 @styled
-def tone_index_chart(index, turning, periods, title, band=None):
+def tone_index_chart(index, turning, periods, title, band=None, variant="mean"):
     """The cooperation-friction index per year, with turning points circled; given `band` (the index
-    under the first and the second coding before reconciliation), the band between them."""
+    under the first and the second coding before reconciliation), the band between them. A `variant`
+    other than the mean (analysis.INDEX_VARIANTS) is labelled as such; the sum has no fixed bounds."""
     fig, ax = _figure(3.4)
     _period_bands(ax, periods, label=False)
     ax.axhline(0, color="#888888", linewidth=0.8)
@@ -368,8 +372,9 @@ def tone_index_chart(index, turning, periods, title, band=None):
         mew=1.5,
         label="turning point",
     )
-    ax.set_ylim(-10, 10)
-    ax.set_ylabel("mean intensity (codebook levels)")
+    if variant != "sum":
+        ax.set_ylim(-10, 10)
+    ax.set_ylabel(INDEX_AXIS.get(variant, "mean intensity") + " (codebook levels)")
     ax.set_xlabel("year")
     ax.grid(axis="y", color="#dddddd")
     ax.legend(loc="lower left", fontsize=SMALL)

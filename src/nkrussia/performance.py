@@ -1,12 +1,14 @@
 """The appendix's Performance page: the latest benchmarks/bench.json as a table and a scaling chart."""
 
+import html
 import json
 from pathlib import Path
 
 from IPython.display import Markdown
 
-from . import figures, tables
-from .chapter import glue_figure, glue_values
+from . import figures
+from .display import Cell, Figure, Table, glue_values
+from .text import escape
 
 
 def read_bench(path):
@@ -42,6 +44,7 @@ class Performance:
         self.bench = read_bench(bench_file)
 
     def glue(self):
+        """Glue the benchmark's headline values; the table of them is what a re-run notebook shows."""
         b = self.bench
         machine = (
             (
@@ -51,7 +54,7 @@ class Performance:
             if b
             else "not measured yet"
         )
-        glue_values(
+        return glue_values(
             {
                 "bench_ratio": f"{b['ratio_to_jupyter_book']:.1f}" if b else "not measured",
                 "bench_machine": machine,
@@ -59,7 +62,18 @@ class Performance:
                 "bench_repeats": b["repeats"] if b else 0,
             }
         )
-        glue_figure("fig_scaling", scaling_chart(b))
+
+    def scaling_figure(self):
+        b = self.bench
+        alt = (
+            "Log-log line chart of load, validation and aggregation time against the number of synthetic events: "
+            + "; ".join(f"{s['events']:,} events {s['seconds']['median']:.1f} s" for s in b["scaling"])
+            + "; with the linear extrapolation from the smallest run and the 20-second target for a million events."
+            if b
+            else "No benchmark has been run yet."
+        )
+        caption = "Load, validation and aggregation time against the number of synthetic events (medians)."
+        return Figure("fig_scaling", "fig-scaling", scaling_chart(b), alt, caption)
 
     def table(self):
         b = self.bench
@@ -69,23 +83,29 @@ class Performance:
             )
 
         def row(label, s, peak=""):
-            return [tables.escape(label), f"{s['median']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}", peak]
+            return [label, f"{s['median']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}", peak]
 
         from nkrussia.build.bench import MEASURES
 
         rows = [row(label, b[key]) for label, key in MEASURES]
         rows += [
-            [tables.escape(f"{nb}, executed in a cold build"), f"{c['seconds']:.2f}", "", f"{c.get('peak_mib', '')}"]
+            [f"{nb}, executed in a cold build", f"{c['seconds']:.2f}", "", f"{c.get('peak_mib', '')}"]
             for nb, c in b["chapters"].items()
         ]
         rows += [
             row(f"{s['events']:,} synthetic events: load, validate, aggregate", s["seconds"], f"{s['peak_mib']:.0f}")
             for s in b["scaling"]
         ]
-        targets = "\n".join(
-            f"- {'met' if t['met'] else '**missed**'}: {tables.escape(name)} (measured {t['value']})"
-            for name, t in b["targets"].items()
+        targets = Cell(
+            "\n".join(
+                f"- {'met' if t['met'] else '**missed**'}: {escape(name)} (measured {t['value']})"
+                for name, t in b["targets"].items()
+            ),
+            "<ul>"
+            + "".join(
+                f"<li>{'met' if t['met'] else '<strong>missed</strong>'}: {html.escape(name)} (measured {t['value']})</li>"
+                for name, t in b["targets"].items()
+            )
+            + "</ul>",
         )
-        return Markdown(
-            tables.markdown_table(["Measure", "Median (s)", "Spread (s)", "Peak memory (MiB)"], rows) + "\n\n" + targets
-        )
+        return Table(["Measure", "Median (s)", "Spread (s)", "Peak memory (MiB)"], rows, targets)

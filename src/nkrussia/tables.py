@@ -1,41 +1,40 @@
-"""Cited tables as MyST Markdown, rendered by myst-nb into real HTML tables.
+"""The book's tables and boxes, each a `display.Table` or `display.Block`: MyST with citations and
+footnotes for the book, an HTML table for JupyterLab.
 
-Every piece of text that comes from the dataset goes through `escape`, so a title such as
-`<script>` or `{cite}` renders as literal text.
+Every piece of text that comes from the dataset is escaped (`text.escape` for MyST, `html.escape` for
+HTML), so a title such as `<script>` or `{cite}` renders as literal text.
 """
 
-import re
+import html
 
 import pandas as pd
-from IPython.display import Markdown
 
+from . import analysis
 from .dates import label
-
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~&:\"'^=])")
-
-
-def escape(text):
-    """Backslash-escape every ASCII punctuation mark MyST could read as markup; fold newlines."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)).strip())
-
-
-def markdown_table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+from .display import Block, Cell, Table
+from .text import escape
 
 
 def _cite(citations):
-    """`{cite:p}` links to the bibliography plus a footnote holding the French quote and its locator."""
-    return " ".join(f"{{cite:p}}`{c.source_id}`[^{c.citation_id}]" for c in citations.itertuples())
+    """`{cite:p}` links to the bibliography plus a footnote holding the French quote and its locator; in
+    JupyterLab the document and line, with the quote on hover."""
+    return Cell(
+        " ".join(f"{{cite:p}}`{c.source_id}`[^{c.citation_id}]" for c in citations.itertuples()),
+        "; ".join(
+            f'<span title="«\u00a0{html.escape(c.quote)}\u00a0»">{html.escape(c.source_id)}, '
+            f"{html.escape(c.locator)} [{html.escape(c.citation_id)}]</span>"
+            for c in citations.itertuples()
+        ),
+    )
 
 
 def _footnotes(citations):
-    return "\n".join(
-        f"[^{c.citation_id}]: «\u00a0{escape(c.quote)}\u00a0» ({escape(c.source_id)}, {escape(c.locator)})"
-        for c in citations.itertuples()
+    return Cell(
+        "\n".join(
+            f"[^{c.citation_id}]: «\u00a0{escape(c.quote)}\u00a0» ({escape(c.source_id)}, {escape(c.locator)})"
+            for c in citations.itertuples()
+        ),
+        "",  # JupyterLab shows each quote where it is cited
     )
 
 
@@ -46,16 +45,31 @@ def _cited(ds, column, ids):
     return used, lambda key: by_id.get(key, used.iloc[:0])
 
 
+def _bold_lead(title, rest):
+    return Cell(
+        f"**{escape(title)}.** {escape(rest)}", f"<strong>{html.escape(str(title))}.</strong> {html.escape(str(rest))}"
+    )
+
+
+def _key(source_id):
+    return Cell(f"{{cite:p}}`{source_id}`", html.escape(source_id))
+
+
 def event_table(ds, events):
     """Date at its precision, title and summary, category, tone, and every citation of each event."""
     labels = ds.categories.set_index("category_id")["label"]
     used, of = _cited(ds, "event_id", events["event_id"])
-    rows = []
-    for e in events.itertuples():
-        when = label(e.date, "" if pd.isna(e.date_end) else e.date_end)
-        event = f"**{escape(e.title)}.** {escape(e.summary)}"
-        rows.append([escape(when), event, escape(labels[e.category]), escape(e.tone), _cite(of(e.event_id))])
-    return Markdown(markdown_table(["Date", "Event", "Category", "Tone", "Sources"], rows) + "\n\n" + _footnotes(used))
+    rows = [
+        [
+            label(e.date, "" if pd.isna(e.date_end) else e.date_end),
+            _bold_lead(e.title, e.summary),
+            labels[e.category],
+            e.tone,
+            _cite(of(e.event_id)),
+        ]
+        for e in events.itertuples()
+    ]
+    return Table(["Date", "Event", "Category", "Tone", "Sources"], rows, _footnotes(used))
 
 
 def quantity_value(q, about=True):
@@ -77,10 +91,8 @@ def quantity_table(ds, quantities):
         who = "; ".join(names[a] for o in origin for a in o.split(";")) or "the source itself"
         if (cited["origin_basis"] == "inferred").any():
             who += " (inferred: same figure and wording as another report that names it)"
-        rows.append([escape(q.measure), escape(quantity_value(q)), escape(q.unit), escape(who), _cite(cited)])
-    return Markdown(
-        markdown_table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows) + "\n\n" + _footnotes(used)
-    )
+        rows.append([q.measure, quantity_value(q), q.unit, who, _cite(cited)])
+    return Table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows, _footnotes(used))
 
 
 RELATIONS = {
@@ -92,19 +104,28 @@ RELATIONS = {
 
 def disagreement_box(disagreements, title="How the sources differ"):
     """An admonition listing each recorded difference, grouped by relation, with both quotes and the
-    account the book follows; nothing when there is none."""
+    account the book follows; None (nothing shown) when there is none."""
     if disagreements.empty:
-        return Markdown("")
-    items = []
+        return None
+    myst, markup = [], []
     for relation, name in RELATIONS.items():
         for d in disagreements[disagreements["relation"] == relation].itertuples():
-            items.append(
+            myst.append(
                 f"- **{escape(d.subject)}** ({escape(name)}). {escape(d.description)} *The book:* {escape(d.resolution)}\n"
                 f"  - {{cite:t}}`{d.source_a}`, {escape(d.locator_a)}: «\u00a0{escape(d.quote_a)}\u00a0»\n"
                 f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: «\u00a0{escape(d.quote_b)}\u00a0»"
             )
-    body = "\n".join(items)
-    return Markdown(f"````{{admonition}} {escape(title)}\n:class: warning\n\n{body}\n````")
+            e = html.escape
+            markup.append(
+                f"<li><strong>{e(d.subject)}</strong> ({e(name)}). {e(d.description)} <em>The book:</em> "
+                f"{e(d.resolution)}<ul><li>{e(d.source_a)}, {e(d.locator_a)}: «\u00a0{e(d.quote_a)}\u00a0»</li>"
+                f"<li>{e(d.source_b)}, {e(d.locator_b)}: «\u00a0{e(d.quote_b)}\u00a0»</li></ul></li>"
+            )
+    return Block(
+        f"````{{admonition}} {escape(title)}\n:class: warning\n\n" + "\n".join(myst) + "\n````",
+        f"<h4>{html.escape(title)}</h4><ul>{''.join(markup)}</ul>",
+        f"{title}: {len(myst)} differences",
+    )
 
 
 def evidence_list(ds):
@@ -117,7 +138,7 @@ def evidence_list(ds):
         "assessment_id": ds.assessments.set_index("assessment_id")["subject"],
     }
     kinds = {"event_id": "event", "quantity_id": "figure", "assessment_id": "source assessment"}
-    parts = []
+    myst, markup = [], []
     for c in ds.citations.sort_values("citation_id").itertuples():
         column = next(k for k in what if isinstance(getattr(c, k), str))
         key = getattr(c, column)
@@ -129,37 +150,41 @@ def evidence_list(ds):
                 + (" (inferred)" if c.origin_basis == "inferred" else "")
                 + "."
             )
-        parts.append(
+        myst.append(
             f"({'ev-' + c.citation_id.lower()})=\n**{escape(c.citation_id)}** · {kinds[column]}: "
             f"{escape(what[column][key])} · {{cite:t}}`{c.source_id}`, {escape(c.locator)}: "
             f"«\u00a0{escape(c.quote)}\u00a0»{escape(origin)}"
         )
-    return Markdown("\n\n".join(parts))
+        e = html.escape
+        markup.append(
+            f"<p><strong>{e(c.citation_id)}</strong> · {kinds[column]}: {e(what[column][key])} · {e(c.source_id)}, "
+            f"{e(c.locator)}: «\u00a0{e(c.quote)}\u00a0»{e(origin)}</p>"
+        )
+    return Block("\n\n".join(myst), "".join(markup), f"{len(myst)} citations")
 
 
 def source_table(ds):
     """The five documents: kind, publisher, date and how it was established, and how much they support."""
-    per_source = ds.citations.groupby("source_id", observed=True)
-    events = per_source["event_id"].nunique()
+    events = ds.citations.groupby("source_id", observed=True)["event_id"].nunique()
     rows = []
     for s in ds.sources.itertuples():
         published = s.published if pd.notna(s.published) else "not printed"
         rows.append(
             [
-                f"{{cite:p}}`{s.source_id}`",
-                escape(s.title) + (" (our title)" if s.title_is_ours else ""),
-                escape(s.kind),
-                escape(s.publisher if pd.notna(s.publisher) else "not named"),
-                escape(f"{published} ({s.published_basis})"),
-                escape(str(events.get(s.source_id, 0))),
+                _key(s.source_id),
+                s.title + (" (our title)" if s.title_is_ours else ""),
+                s.kind,
+                s.publisher if pd.notna(s.publisher) else "not named",
+                f"{published} ({s.published_basis})",
+                str(events.get(s.source_id, 0)),
             ]
         )
-    return Markdown(markdown_table(["Key", "Document", "Kind", "Publisher", "Published", "Events cited"], rows))
+    return Table(["Key", "Document", "Kind", "Publisher", "Published", "Events cited"], rows)
 
 
 def data_dictionary(descriptor):
     """One table per resource, straight from datapackage.json: field, type, required, rule, meaning."""
-    parts = []
+    myst, markup = [], []
     for r in descriptor["resources"]:
         schema = r["schema"]
         keys = ", ".join(schema["primaryKey"]) if isinstance(schema["primaryKey"], list) else schema["primaryKey"]
@@ -173,15 +198,16 @@ def data_dictionary(descriptor):
             c = dict(f.get("constraints", {}))
             required = "yes" if c.pop("required", False) else ""
             rule = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in c.items())
-            rows.append([f"`{f['name']}`", escape(f["type"]), required, escape(rule), escape(f.get("description", ""))])
-        parts.append(
+            rows.append(
+                [Cell(f"`{f['name']}`", html.escape(f["name"])), f["type"], required, rule, f.get("description", "")]
+            )
+        table = Table(["Field", "Type", "Required", "Constraints", "Meaning"], rows)
+        myst.append(
             f"### {escape(r['title'])} (`{r['path']}`)\n\n{escape(r['description'])} Primary key: "
-            f"`{keys}`."
-            + (f" Foreign keys: {escape(refs)}." if refs else "")
-            + "\n\n"
-            + markdown_table(["Field", "Type", "Required", "Constraints", "Meaning"], rows)
+            f"`{keys}`." + (f" Foreign keys: {escape(refs)}." if refs else "") + "\n\n" + table.markdown()
         )
-    return Markdown("\n\n".join(parts))
+        markup.append(f"<h3>{html.escape(r['title'])} ({html.escape(r['path'])})</h3>{table.html()}")
+    return Block("\n\n".join(myst), "".join(markup), f"{len(myst)} tables")
 
 
 def chapter_of(period_id):
@@ -196,13 +222,99 @@ def actor_glossary(ds):
     rows = []
     for a in ds.actors.sort_values("name_en").itertuples():
         spellings = names.get_group(a.actor_id) if a.actor_id in names.groups else ds.actor_names.iloc[:0]
-        french = "; ".join(f"{escape(n.name)} {{cite:p}}`{n.source_id}`" for n in spellings.itertuples())
-        mine = roles[roles["actor_id"] == a.actor_id].sort_values("date")
-        events = "; ".join(
-            f"[{escape(e.title)}]({chapter_of(e.period_id)}) ({escape(e.role)})" for e in mine.itertuples()
+        french = Cell(
+            "; ".join(f"{escape(n.name)} {{cite:p}}`{n.source_id}`" for n in spellings.itertuples()) or "—",
+            "; ".join(f"{html.escape(n.name)} ({html.escape(n.source_id)})" for n in spellings.itertuples()) or "—",
         )
-        kind = escape(a.kind + (f", {a.iso3}" if pd.notna(a.iso3) else ""))
-        rows.append([f"**{escape(a.name_en)}**", kind, french or "—", events or "—"])
-    return Markdown(
-        markdown_table(["Actor (English)", "Kind", "Spellings in the sources (French)", "Events and role"], rows)
-    )
+        events = roles[roles["actor_id"] == a.actor_id].sort_values("date")
+        links = Cell(
+            "; ".join(f"[{escape(e.title)}]({chapter_of(e.period_id)}) ({escape(e.role)})" for e in events.itertuples())
+            or "—",
+            "; ".join(f"{html.escape(e.title)} ({html.escape(e.role)})" for e in events.itertuples()) or "—",
+        )
+        kind = a.kind + (f", {a.iso3}" if pd.notna(a.iso3) else "")
+        name = Cell(f"**{escape(a.name_en)}**", f"<strong>{html.escape(a.name_en)}</strong>")
+        rows.append([name, kind, french, links])
+    return Table(["Actor (English)", "Kind", "Spellings in the sources (French)", "Events and role"], rows)
+
+
+def turning_table(events, turning):
+    """The turning points of the index, with the bilateral events active in each turning year."""
+    weights = analysis.year_weights(events[events["scope"] == "bilateral"])
+    titles = events.set_index("event_id")["title"]
+    rows = [
+        [
+            str(t.year),
+            f"{t.previous:+.1f}",
+            f"{t.index:+.1f}",
+            "; ".join(titles[i] for i in weights.loc[weights["year"] == t.year, "event_id"]),
+        ]
+        for t in turning.itertuples()
+    ]
+    return Table(["Year", "Index before", "Index", "Bilateral events active that year"], rows)
+
+
+def sensitivity_table(sensitivity):
+    rows = [
+        [
+            r.coding,
+            analysis.INDEX_VARIANTS[r.variant],
+            f"{r.threshold:g}",
+            str(r.turning_points),
+            ", ".join(map(str, r.years)) or "none",
+        ]
+        for r in sensitivity.itertuples()
+    ]
+    return Table(["Coding", "Index", "Threshold", "Turning points", "Years"], rows)
+
+
+def origin_table(ds):
+    """Events reported by two or more documents, with their documents and independent origins."""
+    support = analysis.corroboration(ds)
+    origins = analysis.origins(ds)
+    titles = ds.events.set_index("event_id")["title"]
+    names = ds.actors.set_index("actor_id")["name_en"]
+    rows = []
+    for event_id in support[support >= 2].index:
+        cit = ds.citations[ds.citations["event_id"] == event_id]
+        attributed = sorted({names[a] for o in cit["origin"].dropna() for a in o.split(";")})
+        rows.append(
+            [
+                titles[event_id],
+                str(int(support[event_id])),
+                str(int(origins[event_id])),
+                "; ".join(attributed) or "none named",
+            ]
+        )
+    return Table(["Event", "Documents", "Independent origins", "Origins the documents name"], rows)
+
+
+def precision_table(ds):
+    table = analysis.precision_by_source(ds)
+    rows = [[_key(s), *(str(v) for v in table.loc[s])] for s in table.index]
+    return Table(["Document", "Exact day", "Month", "Year only", "Inferred or resolved"], rows)
+
+
+def reliability_table(summary):
+    rows = [
+        [
+            s.field,
+            str(s.events),
+            f"{s.agreement:.0%}",
+            s.coefficient,
+            "undefined" if s.value is None else f"{s.value:.3f}",
+            f"{s.target:.2f}",
+            "met" if s.met else "missed",
+        ]
+        for s in summary.itertuples()
+    ]
+    return Table(["Field", "Events", "Agreement", "Coefficient", "Value", "Target", "Target met"], rows)
+
+
+def coding_disagreement_table(ds, disagreements):
+    titles = ds.events.set_index("event_id")["title"]
+    rows = [
+        [titles.get(r.event_id, r.event_id), r.field, r.first, r.second, r.final, r.resolution]
+        for r in disagreements.itertuples()
+    ]
+    return Table(["Event", "Field", "First", "Second", "Kept", "Why"], rows)

@@ -40,7 +40,7 @@ BENCH = ROOT / "benchmarks" / "bench.json"  # an input of the performance chapte
 # Imported once by the fork server, so already imported in every kernel forked from it: what every
 # chapter's setup cell imports. (Adding seaborn and scikit-learn, which two chapters use, saves nothing
 # on a cold build and delays a one-chapter rebuild by a second.)
-WARM_UP = "import pandas, matplotlib.pyplot, nkrussia.chapter"
+WARM_UP = "import pandas, matplotlib.pyplot, nkrussia.pages.period"
 KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
