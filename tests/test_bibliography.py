@@ -13,4 +13,4 @@ def test_unknown_publisher_stays_empty(ds):
     text = bibtex(ds.sources)
     for key in unnamed:
         entry = text.split(f"@misc{{{key},")[1].split("\n}")[0]
-        assert "publisher" not in entry
+        assert "publisher =" not in entry

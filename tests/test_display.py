@@ -48,7 +48,7 @@ def test_each_table_gives_jupyterlab_an_html_table_and_the_book_its_citations(pa
     chapter = pages[5]  # the alliance chapter: events, figures, differences
     table = chapter.event_table()._repr_mimebundle_()
     assert table["text/html"].startswith("<table") and "{cite:p}" not in table["text/html"]
-    assert "{cite:p}`" in table["text/markdown"] and "[^c" in table["text/markdown"]
+    assert "{evidence}`c" in table["text/markdown"] and "our translation" in table["text/html"]
     box = chapter.disagreement_box()._repr_mimebundle_()
     assert box["text/markdown"].startswith("````{admonition}") and "````" not in box["text/html"]
 

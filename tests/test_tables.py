@@ -20,13 +20,19 @@ def test_escape_never_leaves_an_unescaped_markup_character(value):
 
 
 def test_event_table_cites_every_source_of_each_row(ds):
+    """Each row carries the evidence marks of all its citations, the same marks as the prose."""
     events = ds.events[ds.events["event_id"] == "vladivostok-summit-2019"]
     md = tables.event_table(ds, events).markdown()
-    assert md.count("{cite:p}`chronology-2024`") == 4 and md.count("{cite:p}`backgrounder-2019`") == 1
     cited = ds.citations[ds.citations["event_id"] == "vladivostok-summit-2019"]
-    for c in cited.itertuples():
-        assert f"[^{c.citation_id}]:" in md
-    assert "2019\\-04\\-25" in md
+    assert f"{{evidence}}`{','.join(cited['citation_id'])}`" in md
+    assert set(cited["source_id"]) == {"chronology-2024", "backgrounder-2019"}
+    assert "2019\\-04\\-25" in md and "[^" not in md  # no footnotes: the marks open the quotes in place
+
+
+def test_a_quote_stands_with_our_translation(ds):
+    c = ds.citations.iloc[0]
+    md = tables.quoted(c.quote, c.quote_en)
+    assert md.startswith("[«") and "]{.ev-fr}" in md and "(our translation: [“" in md and "]{.ev-en})" in md
 
 
 def test_disagreement_box_shows_both_quotes(ds):

@@ -277,3 +277,14 @@ def test_a_source_whose_file_is_not_in_the_corpus_is_named(data_copy):
     data_copy.edit("sources", set_cell(0, "file", "absent.txt"))
     found = [(p.file, p.row, p.column, p.value, p.rule) for p in problems_of(data_copy) if p.rule == "source-file"]
     assert found == [("sources.csv", 2, "file", "absent.txt", "source-file")]
+
+
+def test_every_quote_has_our_translation_and_it_is_not_the_french(data_copy):
+    data_copy.edit("citations", set_cell(0, "quote_en", ""))
+    data_copy.edit("disagreements", lambda f: f.assign(quote_b_en=f["quote_b_en"].where(f.index != 1, f["quote_b"])))
+    found = {(p.file, p.row, p.column, p.rule) for p in problems_of(data_copy)}
+    assert {(f, r, c) for f, r, c, _ in found} >= {
+        ("citations.csv", 2, "quote_en"),
+        ("disagreements.csv", 3, "quote_b_en"),
+    }
+    assert ("disagreements.csv", 3, "quote_b_en", "translation-differs") in found

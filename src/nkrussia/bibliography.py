@@ -3,6 +3,7 @@
 python -m nkrussia.bibliography > references.bib
 """
 
+import calendar
 import sys
 
 import pandas as pd
@@ -28,11 +29,14 @@ def bibtex(sources):
         if pd.notna(s.published):
             fields["year"] = s.published[:4]
             if len(s.published) > 4:
-                fields["month"] = str(int(s.published[5:7]))
+                fields["month"] = calendar.month_name[int(s.published[5:7])]  # "April 2019", not "4 2019"
         note = f"Publication date {s.published_basis}"
         if pd.notna(s.not_before):
             note += f", not before {s.not_before}"
-        fields["note"] = f"{note}. Corpus file {s.file}, sha256 {s.sha256[:12]}."
+        fields["note"] = (
+            f"{note}. {s.credits} Author and web address: not given in the document. "
+            f"Corpus file {s.file}, sha256 {s.sha256[:12]}."
+        )
         body = ",\n".join(f"  {k} = {_braced(v)}" for k, v in fields.items())
         entries.append(f"@misc{{{s.source_id},\n{body}\n}}\n")
     return "\n".join(entries)

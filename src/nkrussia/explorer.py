@@ -1,5 +1,5 @@
 """The explorable timeline: every event, filterable by period, category and source, each opening its
-summary, citations and French quotes. One self-contained HTML block (no script from the network);
+summary, citations, French quotes and our translations. One self-contained HTML block (no script from the network);
 the data travels as JSON and every piece of text is inserted with textContent, never as markup."""
 
 import json
@@ -40,7 +40,8 @@ SCRIPT = """
       const quotes = make("ul", null, "nk-quotes");
       for (const c of e.citations) {
         const li = make("li"), link = make("a", c.label); link.href = c.href;
-        li.append(link, document.createTextNode(`, ${c.locator}: `), make("q", c.quote));
+        li.append(link, document.createTextNode(`, ${c.locator}: `), make("q", c.quote),
+                  make("span", ` (our translation: “${c.quote_en}”)`, "nk-en"));
         li.querySelector("q").lang = "fr";
         quotes.append(li);
       }
@@ -106,6 +107,7 @@ def explorer_data(ds):
                         "href": f"evidence.html#ev-{c.citation_id.lower()}",  # the label tables.evidence_list sets
                         "locator": c.locator,
                         "quote": c.quote,
+                        "quote_en": c.quote_en,
                     }
                     for c in mine.itertuples()
                 ],

@@ -8,7 +8,7 @@ from IPython.display import Markdown
 
 from . import figures
 from .display import Cell, Figure, Table, glue_values
-from .text import escape
+from .text import counted, escape
 
 
 def read_bench(path):
@@ -30,7 +30,7 @@ def scaling_chart(bench):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("synthetic events")
-        ax.set_ylabel("load + validate + aggregate (s)")
+        ax.set_ylabel("load + validate + aggregate (seconds)")
         ax.legend(loc="upper left")
     else:
         ax.text(0.5, 0.5, "No benchmark yet: run `make bench`", ha="center", va="center", transform=ax.transAxes)
@@ -59,7 +59,7 @@ class Performance:
                 "bench_ratio": f"{b['ratio_to_jupyter_book']:.1f}" if b else "not measured",
                 "bench_machine": machine,
                 "bench_date": b["measured_on"] if b else "never",
-                "bench_repeats": b["repeats"] if b else 0,
+                "bench_repeats": counted(b["repeats"] if b else 0, "time"),
             }
         )
 
@@ -108,4 +108,4 @@ class Performance:
             )
             + "</ul>",
         )
-        return Table(["Measure", "Median (s)", "Spread (s)", "Peak memory (MiB)"], rows, targets)
+        return Table(["Measure", "Median (seconds)", "Spread (seconds)", "Peak memory (MiB)"], rows, targets)

@@ -16,25 +16,25 @@ from .text import escape
 
 
 def _cite(citations):
-    """`{cite:p}` links to the bibliography plus a footnote holding the French quote and its locator; in
-    JupyterLab the document and line, with the quote on hover."""
+    """The citations' evidence marks (as in the prose): each opens its document, line, French quote and our
+    translation in place, and links to its Evidence entry; in JupyterLab the document and line, with the
+    quote and its translation on hover."""
     return Cell(
-        " ".join(f"{{cite:p}}`{c.source_id}`[^{c.citation_id}]" for c in citations.itertuples()),
+        f"{{evidence}}`{','.join(citations['citation_id'])}`" if len(citations) else "",
         "; ".join(
-            f'<span title="«\u00a0{html.escape(c.quote)}\u00a0»">{html.escape(c.source_id)}, '
-            f"{html.escape(c.locator)} [{html.escape(c.citation_id)}]</span>"
+            f'<span title="«\u00a0{html.escape(c.quote)}\u00a0» (our translation: “{html.escape(str(c.quote_en))}”)">'
+            f"{html.escape(c.source_id)}, {html.escape(c.locator)} [{html.escape(c.citation_id)}]</span>"
             for c in citations.itertuples()
         ),
     )
 
 
-def _footnotes(citations):
-    return Cell(
-        "\n".join(
-            f"[^{c.citation_id}]: «\u00a0{escape(c.quote)}\u00a0» ({escape(c.source_id)}, {escape(c.locator)})"
-            for c in citations.itertuples()
-        ),
-        "",  # JupyterLab shows each quote where it is cited
+def quoted(french, english, myst=True):
+    """A French quote with our English translation beside it, marked as ours."""
+    if myst:
+        return f"[«\u00a0{escape(french)}\u00a0»]{{.ev-fr}} (our translation: [“{escape(english)}”]{{.ev-en}})"
+    return (
+        f'<span lang="fr">«\u00a0{html.escape(french)}\u00a0»</span> (our translation: “{html.escape(str(english))}”)'
     )
 
 
@@ -58,7 +58,7 @@ def _key(source_id):
 def event_table(ds, events):
     """Date at its precision, title and summary, category, tone, and every citation of each event."""
     labels = ds.categories.set_index("category_id")["label"]
-    used, of = _cited(ds, "event_id", events["event_id"])
+    _, of = _cited(ds, "event_id", events["event_id"])
     rows = [
         [
             label(e.date, "" if pd.isna(e.date_end) else e.date_end),
@@ -69,7 +69,7 @@ def event_table(ds, events):
         ]
         for e in events.itertuples()
     ]
-    return Table(["Date", "Event", "Category", "Tone", "Sources"], rows, _footnotes(used))
+    return Table(["Date", "Event", "Category", "Tone", "Sources"], rows)
 
 
 def quantity_value(q, about=True):
@@ -83,7 +83,7 @@ def quantity_value(q, about=True):
 def quantity_table(ds, quantities):
     """Every figure with its unit, the origin the source attributes it to, and its citation."""
     names = ds.actors.set_index("actor_id")["name_en"]
-    used, of = _cited(ds, "quantity_id", quantities["quantity_id"])
+    _, of = _cited(ds, "quantity_id", quantities["quantity_id"])
     rows = []
     for q in quantities.itertuples():
         cited = of(q.quantity_id)
@@ -92,7 +92,7 @@ def quantity_table(ds, quantities):
         if (cited["origin_basis"] == "inferred").any():
             who += " (inferred: same figure and wording as another report that names it)"
         rows.append([q.measure, quantity_value(q), q.unit, who, _cite(cited)])
-    return Table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows, _footnotes(used))
+    return Table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows)
 
 
 RELATIONS = {
@@ -112,17 +112,17 @@ def disagreement_box(disagreements, title="How the sources differ"):
         for d in disagreements[disagreements["relation"] == relation].itertuples():
             myst.append(
                 f"- **{escape(d.subject)}** ({escape(name)}). {escape(d.description)} *The book:* {escape(d.resolution)}\n"
-                f"  - {{cite:t}}`{d.source_a}`, {escape(d.locator_a)}: «\u00a0{escape(d.quote_a)}\u00a0»\n"
-                f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: «\u00a0{escape(d.quote_b)}\u00a0»"
+                f"  - {{cite:t}}`{d.source_a}`, {escape(d.locator_a)}: {quoted(d.quote_a, d.quote_a_en)}\n"
+                f"  - {{cite:t}}`{d.source_b}`, {escape(d.locator_b)}: {quoted(d.quote_b, d.quote_b_en)}"
             )
             e = html.escape
             markup.append(
                 f"<li><strong>{e(d.subject)}</strong> ({e(name)}). {e(d.description)} <em>The book:</em> "
-                f"{e(d.resolution)}<ul><li>{e(d.source_a)}, {e(d.locator_a)}: «\u00a0{e(d.quote_a)}\u00a0»</li>"
-                f"<li>{e(d.source_b)}, {e(d.locator_b)}: «\u00a0{e(d.quote_b)}\u00a0»</li></ul></li>"
+                f"{e(d.resolution)}<ul><li>{e(d.source_a)}, {e(d.locator_a)}: {quoted(d.quote_a, d.quote_a_en, False)}</li>"
+                f"<li>{e(d.source_b)}, {e(d.locator_b)}: {quoted(d.quote_b, d.quote_b_en, False)}</li></ul></li>"
             )
     return Block(
-        f"````{{admonition}} {escape(title)}\n:class: warning\n\n" + "\n".join(myst) + "\n````",
+        f"````{{admonition}} {escape(title)}\n:class: note\n\n" + "\n".join(myst) + "\n````",
         f"<h4>{html.escape(title)}</h4><ul>{''.join(markup)}</ul>",
         f"{title}: {len(myst)} differences",
     )
@@ -152,13 +152,13 @@ def evidence_list(ds):
             )
         myst.append(
             f"({'ev-' + c.citation_id.lower()})=\n**{escape(c.citation_id)}** · {kinds[column]}: "
-            f"{escape(what[column][key])} · {{cite:t}}`{c.source_id}`, {escape(c.locator)}: "
-            f"«\u00a0{escape(c.quote)}\u00a0»{escape(origin)}"
+            f"{escape(what[column][key])} · [{{cite:p}}`{c.source_id}`]{{.ev-doc}}, [{escape(c.locator)}]{{.ev-line}}: "
+            f"{quoted(c.quote, c.quote_en)}{escape(origin)}"
         )
         e = html.escape
         markup.append(
             f"<p><strong>{e(c.citation_id)}</strong> · {kinds[column]}: {e(what[column][key])} · {e(c.source_id)}, "
-            f"{e(c.locator)}: «\u00a0{e(c.quote)}\u00a0»{e(origin)}</p>"
+            f"{e(c.locator)}: {quoted(c.quote, c.quote_en, False)}{e(origin)}</p>"
         )
     return Block("\n\n".join(myst), "".join(markup), f"{len(myst)} citations")
 
@@ -176,10 +176,13 @@ def source_table(ds):
                 s.kind,
                 s.publisher if pd.notna(s.publisher) else "not named",
                 f"{published} ({s.published_basis})",
+                s.credits,
                 str(events.get(s.source_id, 0)),
             ]
         )
-    return Table(["Key", "Document", "Kind", "Publisher", "Published", "Events cited"], rows)
+    return Table(
+        ["Key", "Document", "Kind", "Publisher", "Published", "What it says about itself", "Events cited"], rows
+    )
 
 
 def data_dictionary(descriptor):

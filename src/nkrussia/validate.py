@@ -348,6 +348,29 @@ class _Rules:
             "origin-inferred",
             "an inferred origin needs a note saying what it was inferred from",
         )
+        self.translations()
+
+    def translations(self):
+        """Every quote has our English translation (required and length are the schema's), never the
+        French left as it is."""
+        for table, pairs in (
+            ("citations", [("quote", "quote_en")]),
+            ("disagreements", [("quote_a", "quote_a_en"), ("quote_b", "quote_b_en")]),
+        ):
+            frame = self.t[table]
+            for french, english in pairs:
+                if english not in frame:
+                    continue
+                same = frame[english].notna() & (
+                    frame[english].str.strip().str.casefold() == frame[french].str.strip().str.casefold()
+                )
+                self.flag(
+                    table,
+                    same,
+                    english,
+                    "translation-differs",
+                    f"the translation repeats the French of {french}: translate it",
+                )
 
     def codebook(self):
         """What codebook v2 makes mechanical: anchor levels, the tone/intensity sign, context and domestic events."""

@@ -42,7 +42,7 @@ CHROMIUM_ARGS = [
 ]
 SEARCH_WORD = "Vladivostok"
 THEMES = ("light", "dark")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MIN_FIGURE_TEXT_PX = 8  # the smallest figure text a phone reader is asked to read, in CSS pixels
 
 # Each figure's SVG laid out inline at the size its <img> has on the page: every text's font size
@@ -198,6 +198,54 @@ def check_explorer(page, base, html_dir):
     return problems
 
 
+MARKS = """() => {
+  const data = JSON.parse((document.getElementById('evidence-data') || {}).textContent || '{}');
+  const marks = [...document.querySelectorAll('span.evidence a.reference')];
+  const bad = marks.map(a => (a.getAttribute('href') || '').split('#ev-')[1])
+                   .filter(id => !(data[id] && data[id].fr && data[id].en && data[id].doc && data[id].line));
+  return {marks: marks.length, bad};
+}"""
+
+
+def check_marks(page, path):
+    """Every evidence mark of the page resolves to an entry with its document, line, French and English."""
+    found = page.evaluate(MARKS)
+    return found["marks"], [f"{path}: evidence mark without its entry's texts: {i}" for i in found["bad"]]
+
+
+def check_popover(page, base, viewport, shots):
+    """An evidence mark's popover opens on keyboard focus (desktop) or a tap (phone), shows the French and
+    our translation, and closes with Escape."""
+    page.goto(urljoin(base, "chapters/korean_war.html"), wait_until="networkidle")
+    mark = page.locator("span.evidence a.reference").first
+    mark.scroll_into_view_if_needed()
+    before = page.url
+    if viewport == "phone":
+        mark.tap()
+    else:
+        page.locator("main").first.focus() if page.locator("main").count() else None
+        mark.focus()
+    pop = page.locator(".ev-popover")
+    problems = []
+    try:
+        pop.wait_for(state="visible", timeout=3000)
+    except Exception:
+        return [f"popover did not open by {'tap' if viewport == 'phone' else 'keyboard focus'} ({viewport})"]
+    text = pop.inner_text()
+    if "Our translation" not in text or "«" not in text or page.url != before:
+        problems.append(f"popover ({viewport}) lacks its quote or translation, or the tap navigated: {text[:120]!r}")
+    box = pop.bounding_box()
+    width = page.viewport_size["width"]
+    if box and (box["x"] < 0 or box["x"] + box["width"] > width + 1):
+        problems.append(f"popover ({viewport}) leaves the viewport: x {box['x']:.0f}, width {box['width']:.0f}")
+    page.screenshot(path=str(shots / f"popover-{viewport}.png"))
+    page.keyboard.press("Escape")
+    if pop.count():
+        problems.append(f"popover ({viewport}) stays open after Escape")
+    print(f"  popover ({viewport}): opened by {'tap' if viewport == 'phone' else 'focus'}, closed by Escape")
+    return problems
+
+
 def audit(page, axe, rules):
     """axe-core's `rules` on the page as it stands: a list of (rule, impact, target)."""
     result = axe.run(page, options={"runOnly": {"type": "rule", "values": rules}, "resultTypes": ["violations"]})
@@ -240,7 +288,7 @@ def main(argv=None):
         for name, viewport in viewports.items():
             for theme in THEMES:
                 # The theme's own switch stores the choice in localStorage; set it before any page script runs.
-                context = browser.new_context(viewport=viewport, color_scheme=theme)
+                context = browser.new_context(viewport=viewport, color_scheme=theme, has_touch=name == "phone")
                 context.add_init_script(
                     f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');"
                 )
@@ -249,6 +297,9 @@ def main(argv=None):
                 for path in pages():
                     if theme == "light":
                         summary = check_page(page, base, args.html, path, problems)
+                        marks, unresolved = check_marks(page, path)
+                        problems += unresolved
+                        summary += f", {marks} evidence marks"
                     else:
                         page.goto(urljoin(base, path), wait_until="networkidle")
                         summary = ""
@@ -275,6 +326,8 @@ def main(argv=None):
                         + (f"; {summary}" if summary else ""),
                         flush=True,
                     )
+                if theme == "light":
+                    problems += check_popover(page, base, name, args.shots)
                 if name == "desktop" and theme == "dark":
                     problems += check_explorer(page, base, args.html)
                     page.goto(urljoin(base, f"search.html?q={SEARCH_WORD}"), wait_until="networkidle")

@@ -4,6 +4,7 @@ import pandas as pd
 
 from .. import DATA_DIR, figures, periods, tables
 from ..display import Figure
+from ..text import counted
 from .book import Book
 
 
@@ -70,8 +71,12 @@ class PeriodChapter(Book):
         caption = (
             f"Events active in {first.year}–{last.year}, by category. A solid bar is an event that "
             f"lasted through its span, a hatched bar one that happened at an unknown moment inside "
-            f"it; dots mark exact days. {before} bar(s) began before the period and are cut at its "
-            f"start."
+            "it; dots mark exact days."
+            + (
+                f" {counted(before, 'bar').capitalize()} began before the period and {'is' if before == 1 else 'are'} cut at its start."
+                if before
+                else ""
+            )
         )
         return Figure("fig_timeline", f"fig-{self.period_id}-timeline", fig, alt, caption)
 
@@ -102,11 +107,15 @@ class PeriodChapter(Book):
         parts = [
             f"{q.measure}: {'about ' if q.approximate else ''}{q.value:,.0f} {q.unit}" for q in numeric.itertuples()
         ]
-        alt = f"Bar charts in {numeric['unit'].nunique()} panel(s), one per unit: " + "; ".join(parts) + "."
-        caption = (
-            f"The {len(numeric)} figure(s) the sources state as numbers, one panel per unit; "
-            "each bar is one source's statement."
+        units = numeric["unit"].nunique()
+        alt = (
+            (f"Bar charts in {counted(units, 'panel')}, one per unit: " if units > 1 else "Bar chart: ")
+            + "; ".join(parts)
+            + "."
         )
+        caption = (
+            "The figure" if len(numeric) == 1 else f"The {len(numeric)} figures"
+        ) + " the sources state as numbers, one panel per unit; each bar is one source's statement."
         return Figure("fig_quantities", f"fig-{self.period_id}-figures", fig, alt, caption)
 
     def event_table(self):

@@ -3,7 +3,7 @@ both codings, and the cooperation-friction index with its turning points and the
 
 from .. import DATA_DIR, analysis, figures, tables
 from ..display import Figure
-from ..text import year_ranges
+from ..text import counted, year_ranges
 from .book import Book
 from .period import counts_phrase
 
@@ -71,7 +71,7 @@ class Synthesis(Book):
                     "index_gap_max": f"{gap.max():.2f}",
                     "index_gap_max_year": int(gap.idxmax()),
                     "index_gap_mean": f"{gap.mean():.2f}",
-                    "index_gap_years": int((gap > 0).sum()),
+                    "index_gap_years": counted((gap > 0).sum(), "year"),
                 }
             )
         return out
@@ -153,14 +153,14 @@ class Synthesis(Book):
         outside = self.outside_dated_turning_years()
         if outside:
             alt += (
-                f" The turning point(s) of {', '.join(map(str, outside))} rest on a date taken from outside the "
-                "corpus (see the events' date notes)."
+                f" The turning {'point' if len(outside) == 1 else 'points'} of {', '.join(map(str, outside))} "
+                f"{'rests' if len(outside) == 1 else 'rest'} on a date taken from outside the corpus (see the events' date notes)."
             )
         if self.band is not None:
             gap = self.coding_gap()
             alt += (
                 f" Before reconciliation the two codings differ by at most {gap.max():.2f} points "
-                f"({int(gap.idxmax())}), in {int((gap > 0).sum())} year(s)."
+                f"({int(gap.idxmax())}), in {counted((gap > 0).sum(), 'year')}."
             )
         caption = (
             f"The cooperation–friction index per year ({self.coding} coding, with turning points circled"
