@@ -2,8 +2,9 @@
 
     python scripts/extract_prose.py [--html DIR] OUT
 
-Keeps headings, paragraphs, list items, figure captions and alt text (marked "[FIGURE ALT TEXT]") of
-the chapters a reader checks; leaves out code, tables and footnotes (the quotes are on the Evidence page).
+Keeps headings, paragraphs, list items, table rows (marked "[TABLE ROW]"), figure captions and alt text
+(marked "[FIGURE ALT TEXT]") of the chapters a reader checks; leaves out code (the quotes are on the
+Evidence page).
 """
 
 import argparse
@@ -27,6 +28,7 @@ CHAPTERS = [
     "actors",
     "data_appendix",
     "explorer",
+    "glossary",
 ]
 
 
@@ -35,9 +37,12 @@ def prose(page):
     for tag in main.select("script, style, .cell_input, .headerlink"):
         tag.decompose()
     parts = []
-    for el in main.find_all(["h1", "h2", "h3", "p", "li", "figcaption", "img"]):
+    for el in main.find_all(["h1", "h2", "h3", "p", "li", "figcaption", "img", "tr"]):
         if el.name == "img":
             parts += [f"[FIGURE ALT TEXT] {el['alt']}"] if el.get("alt") else []
+        elif el.name == "tr":
+            cells = [" ".join(c.get_text(" ").split()) for c in el.find_all(["td", "th"])]
+            parts += [f"[TABLE ROW] {' | '.join(cells)}"] if any(cells) else []
         elif not (
             el.find_parent("table")
             or el.find_parent(class_="footnote")

@@ -12,7 +12,7 @@ import pandas as pd
 from . import analysis
 from .dates import label
 from .display import Block, Cell, Table
-from .text import escape
+from .text import HEDGED, escape, stated_as
 
 
 def _cite(citations):
@@ -59,16 +59,21 @@ def event_table(ds, events):
     """Date at its precision, title and summary, category, tone, and every citation of each event."""
     labels = ds.categories.set_index("category_id")["label"]
     _, of = _cited(ds, "event_id", events["event_id"])
-    rows = [
-        [
-            label(e.date, "" if pd.isna(e.date_end) else e.date_end),
-            _bold_lead(e.title, e.summary),
-            labels[e.category],
-            e.tone,
-            _cite(of(e.event_id)),
-        ]
-        for e in events.itertuples()
-    ]
+    names = ds.actors.set_index("actor_id")["name_en"]
+    rows = []
+    for e in events.itertuples():
+        how = stated_as(of(e.event_id), names)
+        said = HEDGED.search(f"{e.title} {e.summary}")
+        summary = e.summary + (f" (Reported, not established: {how}.)" if how and not said else "")
+        rows.append(
+            [
+                label(e.date, "" if pd.isna(e.date_end) else e.date_end),
+                _bold_lead(e.title, summary),
+                labels[e.category],
+                e.tone,
+                _cite(of(e.event_id)),
+            ]
+        )
     return Table(["Date", "Event", "Category", "Tone", "Sources"], rows)
 
 
@@ -91,8 +96,8 @@ def quantity_table(ds, quantities):
         who = "; ".join(names[a] for o in origin for a in o.split(";")) or "the source itself"
         if (cited["origin_basis"] == "inferred").any():
             who += " (inferred: same figure and wording as another report that names it)"
-        rows.append([q.measure, quantity_value(q), q.unit, who, _cite(cited)])
-    return Table(["Figure", "Value", "Unit", "Attributed to", "Source"], rows)
+        rows.append([q.measure, quantity_value(q), q.unit, who, stated_as(cited, names) or "stated", _cite(cited)])
+    return Table(["Figure", "Value", "Unit", "Attributed to", "How it is stated", "Source"], rows)
 
 
 RELATIONS = {

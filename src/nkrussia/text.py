@@ -33,3 +33,38 @@ def counted(n, noun, plural=None):
     if n == 0:
         return f"no {noun}"
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def stated_as(citations, names):
+    """How the documents assert a record, in words, from their citations (`assertion`, `origin`): '' when
+    one document states it plainly without naming an origin; otherwise 'reportedly, according to X'
+    (conditional), 'alleged by X' (an accusation), 'according to X' (attributed)."""
+    if citations.empty:
+        return ""
+    plain = citations[(citations["assertion"] == "stated") & citations["origin"].isna()]
+    if len(plain):
+        return ""
+    who = " and ".join(sorted({_the(names[a]) for o in citations["origin"].dropna() for a in str(o).split(";")}))
+    kinds = set(citations["assertion"].astype(str))
+    given = citations["origin"].notna() & (citations["origin_basis"] != "inferred")
+    if who and not given.any():
+        return f"no origin given; the same figure and wording as a report that credits {who}"
+    if "conditional" in kinds:
+        return "reportedly" + (f", according to {who}" if who else "")
+    if "alleged" in kinds:
+        return "alleged" + (f" by {who}" if who else "")
+    return f"according to {who}" if who else ""  # a speaker's own words: the title names the speaker
+
+
+HEDGED = re.compile(
+    r"\b(?:is|are) said\b|reported|according to|accus|alleg|suspect|denounc|\bsays?\b|declare|claim", re.I
+)
+
+
+def _the(name):
+    """'the Soviet Union', 'the US intelligence services', but 'South Korea'."""
+    return (
+        f"the {name}"
+        if re.search(r"(?:Union|services|States|Nations)$", name) and not name.startswith(("the ", "An "))
+        else name
+    )

@@ -4,7 +4,7 @@ import pandas as pd
 
 from .. import DATA_DIR, figures, periods, tables
 from ..display import Figure
-from ..text import counted
+from ..text import counted, stated_as
 from .book import Book
 
 
@@ -104,9 +104,15 @@ class PeriodChapter(Book):
         if numeric.empty:
             return None
         fig = figures.quantities(self.ds, self.quantities, f"{self.title}: figures the sources give")
-        parts = [
-            f"{q.measure}: {'about ' if q.approximate else ''}{q.value:,.0f} {q.unit}" for q in numeric.itertuples()
-        ]
+        cited = self.ds.citations.dropna(subset=["quantity_id"])
+        names = self.ds.actors.set_index("actor_id")["name_en"]
+        parts = []
+        for q in numeric.itertuples():
+            how = stated_as(cited[cited["quantity_id"] == q.quantity_id], names)
+            parts.append(
+                f"{q.measure}: {'about ' if q.approximate else ''}{q.value:,.0f} {q.unit}"
+                + (f" ({how})" if how else "")
+            )
         units = numeric["unit"].nunique()
         alt = (
             (f"Bar charts in {counted(units, 'panel')}, one per unit: " if units > 1 else "Bar chart: ")

@@ -1,0 +1,55 @@
+"""A claim the documents hedge stays hedged wherever it is shown: every figure's alt text, every table row."""
+
+import pandas as pd
+import pytest
+
+from nkrussia import tables
+from nkrussia.pages.period import PeriodChapter
+from nkrussia.text import HEDGED, stated_as
+
+PERIODS = ["korean-war", "cold-war", "rupture", "putin-revival", "debt-relief", "alliance"]
+
+
+def hedged(citations):
+    """A record no document states plainly in its own voice: conditional, alleged, or attributed to an origin."""
+    plain = (citations["assertion"] == "stated") & citations["origin"].isna()
+    return (
+        len(citations)
+        and not plain.any()
+        and (citations["assertion"].isin(["conditional", "alleged"]).any() or citations["origin"].notna().any())
+    )
+
+
+def test_every_citation_says_how_its_document_asserts_the_claim(ds):
+    assert ds.citations["assertion"].isin(["stated", "attributed", "conditional", "alleged"]).all()
+    c091 = ds.citations.set_index("citation_id").loc["c091"]
+    assert c091["assertion"] == "conditional"  # « aurait, d'après les services de renseignement »
+
+
+@pytest.mark.parametrize("period_id", PERIODS)
+def test_hedged_figures_are_hedged_in_the_alt_text_and_the_table(period_id):
+    chapter = PeriodChapter(period_id)
+    figure = chapter.quantity_figure()
+    table = chapter.quantity_table()
+    names = chapter.ds.actors.set_index("actor_id")["name_en"]
+    cited = chapter.ds.citations.dropna(subset=["quantity_id"])
+    for q, row in zip(chapter.quantities.itertuples(), table.rows, strict=True):
+        mine = cited[cited["quantity_id"] == q.quantity_id]
+        if not hedged(mine):
+            continue
+        how = stated_as(mine, names)
+        assert (how and HEDGED.search(how)) or "no origin given" in how
+        assert row[0] == q.measure and row[1] == tables.quantity_value(q) and row[4] == how
+        if figure is not None and not pd.isna(q.value):
+            assert f"{q.measure}: " in figure.alt and f"({how})" in figure.alt
+
+
+@pytest.mark.parametrize("period_id", PERIODS)
+def test_hedged_events_say_so_in_their_row(period_id):
+    chapter = PeriodChapter(period_id)
+    table = tables.event_table(chapter.ds, chapter.shown)
+    cited = chapter.ds.citations.dropna(subset=["event_id"])
+    for e, row in zip(chapter.shown.itertuples(), table.rows, strict=True):
+        mine = cited[cited["event_id"] == e.event_id]
+        if hedged(mine) and mine["assertion"].isin(["conditional", "alleged"]).all():
+            assert HEDGED.search(row[1].myst.replace("\\", "")), e.event_id
