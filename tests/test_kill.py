@@ -169,3 +169,62 @@ def test_sigkill_at_any_moment_leaves_the_previous_book_whole_and_servable(built
     assert_servable(build / "html")
     assert tree_bytes(build / "html") != before  # the new book (its execution report differs)
     assert not partial.exists() and not (build / "html.old").exists()
+
+
+@pytest.mark.slow
+def test_no_process_outlives_a_build_however_it_ends(built_dir, data_copy, tmp_path):
+    """Incremental builds, a failing chapter, invalid data, Ctrl-C and SIGKILL of the build's process group (not of its
+    whole tree: kernels have sessions of their own, out of the group's reach), each several times, then a
+    cold build: afterwards no process that the build started (marked by its environment) is left."""
+    import uuid
+
+    build = tmp_path / "build"
+    shutil.copytree(built_dir, build, ignore=shutil.ignore_patterns("book.lock"))
+    marker = str(uuid.uuid4())
+    env = dict(os.environ, NKRUSSIA_TEST_RUN=marker)
+    rng = random.Random(20261202)
+
+    def start(*extra):
+        command = BOOK + ["--build", str(build), *extra]
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def left():
+        alive = []
+        for proc in _ours(marker):
+            with contextlib.suppress(psutil.Error):
+                if proc.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(f"{proc.pid} {' '.join(proc.cmdline())[:120]}")
+        return alive
+
+    def settle(what):
+        deadline = time.time() + 20  # a kernel notices its parent's end within a second
+        while (alive := left()) and time.time() < deadline:
+            time.sleep(0.2)
+        assert alive == [], f"after {what}: {alive}"
+
+    def kernels_running():
+        return any("ipykernel" in " ".join(p.cmdline()) for p in _ours(marker) if p.is_running())
+
+    for n in range(2):
+        assert start().wait(timeout=300) == 0
+        settle(f"incremental build {n + 1}")
+    data_copy.edit("periods", lambda f: f.replace({"period_id": {"alliance": "wartime"}}))
+    assert start("--data-dir", str(data_copy)).wait(timeout=300) == 1
+    settle("a build with a failing chapter")
+    data_copy.edit("events", lambda f: f.assign(date=f["date"].where(f.index != 3, "2024-02-30")))
+    for n in range(2):  # kernels start warming while the data is validated, then the build stops
+        assert start("--data-dir", str(data_copy)).wait(timeout=300) == 1
+        settle(f"invalid data {n + 1}")
+    for sig, times in ((signal.SIGINT, 2), (signal.SIGKILL, 3)):
+        for n in range(times):
+            shutil.rmtree(build / "executed", ignore_errors=True)  # every chapter to execute
+            proc = start()
+            wait_for(lambda p=proc: kernels_running() or p.poll() is not None, timeout=120)
+            time.sleep(rng.uniform(0.3, 3.0))
+            os.killpg(proc.pid, sig)  # what Ctrl-C in a terminal, or kill -9 of the group, reaches
+            proc.wait(timeout=120)
+            settle(f"{signal.Signals(sig).name} {n + 1} of the build")
+    assert start().wait(timeout=300) == 0
+    settle("a cold build")

@@ -23,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import psutil
@@ -192,15 +191,14 @@ class WarmKernels:
     def _warm(self):
         from jupyter_client.manager import KernelManager
 
-        from nkrussia.build.ipykernel_forks import ForkProvisioner
+        from nkrussia.build.ipykernel_forks import spec_metadata
 
         # nbclient drives the kernel with an asynchronous client; the warm-up uses a blocking one.
         km = KernelManager(kernel_name="python3", client_class="jupyter_client.asynchronous.AsyncKernelClient")
         try:
             log = tempfile.NamedTemporaryFile(mode="w+")  # noqa: SIM115 (the kernel's stderr, read if it dies)
-            km.kernel_id = str(uuid.uuid4())
-            km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
-            km.provisioner.server, km.provisioner.log = self.server, log.name
+            # jupyter_client's provisioner factory picks the registered fork provisioner from the spec
+            km.kernel_spec.metadata["kernel_provisioner"] = spec_metadata(self.server, log.name)
             km.start_kernel(cwd=self.cwd, env=self.env)
             km.log_file = log
             with self.lock:
