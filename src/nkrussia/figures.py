@@ -118,8 +118,10 @@ def timeline(ds, events, title, window=None):
                 width[pick],
                 left=start[pick],
                 height=0.55,
-                color=CATEGORY_COLOURS[cat],
-                alpha=0.55 if solid else 0.2,
+                # a duration solid; a window white with the category's hatching, which shows (it is drawn
+                # in the edge colour, so it must not be the fill's); every bar at full strength
+                color=CATEGORY_COLOURS[cat] if solid else "white",
+                alpha=0.85,
                 hatch=None if solid else "////",
                 edgecolor=CATEGORY_COLOURS[cat],
                 linewidth=0.8,
@@ -300,10 +302,13 @@ QUAD_COLOURS = {
 }
 
 
-def _shares_per_period(ds, column, colours, labels, title, codings=None):
+def _shares_per_period(ds, column, colours, labels, title, codings=None, scopes=None):
     """100 % horizontal bars: the share of each value of `column` in each period's events, counted by
-    rule D4. Given `codings` (the events under the first and the second coding), two bars per period."""
+    rule D4. Given `codings` (the events under the first and the second coding), two bars per period;
+    given `scopes`, only the events of those scopes count."""
     codings = [("", ds.events)] if codings is None else [(" (1st)", codings[0]), (" (2nd)", codings[1])]
+    if scopes is not None:
+        codings = [(name, events[events["scope"].isin(scopes)]) for name, events in codings]
     names = ds.periods.set_index("period_id")["title"]
     bars = []
     for period in ds.periods["period_id"]:
@@ -333,19 +338,39 @@ def category_mix(ds, title, codings=None):
 
 @styled
 def quad_balance(ds, title, codings=None):
-    """Share of each PLOVER/CAMEO quad class (verbal/material cooperation/conflict) per period."""
-    return _shares_per_period(ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title, codings)
+    """Share of each PLOVER/CAMEO quad class (verbal/material cooperation/conflict) per period, among the
+    bilateral and multilateral events: context events (third parties' acts) are left out, so that their
+    conflicts do not read as friction between Moscow and Pyongyang."""
+    return _shares_per_period(
+        ds, "quad_class", QUAD_COLOURS, {q: q for q in QUAD_COLOURS}, title, codings, scopes=RELATIONSHIP
+    )
+
+
+RELATIONSHIP = ["bilateral", "multilateral"]  # the scopes in which Moscow and Pyongyang act on each other
 
 
 INDEX_AXIS = {"mean": "mean intensity", "max": "strongest intensity", "sum": "sum of intensities"}
 
 
 @styled
-def tone_index_chart(index, turning, periods, title, band=None, variant="mean"):
+def tone_index_chart(index, turning, periods, title, band=None, variant="mean", support=None):
     """The cooperation-friction index per year, with turning points circled; given `band` (the index
     under the first and the second coding before reconciliation), the band between them. A `variant`
-    other than the mean (analysis.INDEX_VARIANTS) is labelled as such; the sum has no fixed bounds."""
-    fig, ax = _figure(3.4)
+    other than the mean (analysis.INDEX_VARIANTS) is labelled as such; the sum has no fixed bounds.
+    Given `support` (the bilateral events each year's index rests on, rule D4), a panel below shows it."""
+    if support is None:
+        fig, ax = _figure(3.4)
+    else:
+        fig, (ax, low_ax) = plt.subplots(
+            2, 1, figsize=(WIDTH, 4.4), sharex=True, layout="constrained", gridspec_kw={"height_ratios": [3, 1]}
+        )
+        years = [pd.Timestamp(int(y), 7, 1) for y in support.index]
+        low_ax.bar(years, support.values, width=300, color="#BBBBBB")
+        low_ax.set_ylabel("events", fontsize=SMALL)
+        low_ax.yaxis.get_major_locator().set_params(integer=True)
+        low_ax.set_xlabel("year (bottom: the bilateral events each year's index rests on, rule D4)", fontsize=SMALL)
+        low_ax.grid(axis="y", color="#dddddd")
+        low_ax.grid(axis="x", visible=False)
     _period_bands(ax, periods, label=False)
     ax.axhline(0, color="#888888", linewidth=0.8)
     mid = [pd.Timestamp(int(y), 7, 1) for y in index.index]
@@ -375,7 +400,8 @@ def tone_index_chart(index, turning, periods, title, band=None, variant="mean"):
     if variant != "sum":
         ax.set_ylim(-10, 10)
     ax.set_ylabel(INDEX_AXIS.get(variant, "mean intensity") + " (codebook levels)")
-    ax.set_xlabel("year")
+    if support is None:
+        ax.set_xlabel("year")
     ax.grid(axis="y", color="#dddddd")
     ax.legend(loc="lower left", fontsize=SMALL)
     _title(fig, title)

@@ -263,17 +263,16 @@ def turning_table(events, turning):
 
 
 def sensitivity_table(sensitivity):
+    """One row per index variant and threshold; the codings that give the same turning points share a row."""
+    sens = sensitivity.assign(found=sensitivity["years"].map(lambda y: ", ".join(map(str, y)) or "none"))
+    merged = sens.groupby(["variant", "threshold", "found"], sort=False).agg(
+        codings=("coding", ", ".join), turning_points=("turning_points", "first")
+    )
     rows = [
-        [
-            r.coding,
-            analysis.INDEX_VARIANTS[r.variant],
-            f"{r.threshold:g}",
-            str(r.turning_points),
-            ", ".join(map(str, r.years)) or "none",
-        ]
-        for r in sensitivity.itertuples()
+        [analysis.INDEX_VARIANTS[variant], f"{threshold:g}", r.codings, str(r.turning_points), found]
+        for (variant, threshold, found), r in merged.iterrows()
     ]
-    return Table(["Coding", "Index", "Threshold", "Turning points", "Years"], rows)
+    return Table(["Index", "Threshold", "Codings", "Turning points", "Years"], rows)
 
 
 def origin_table(ds):

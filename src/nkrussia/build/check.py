@@ -315,6 +315,9 @@ def main(argv=None):
                     for rule, impact, target in violations:
                         problems.append(f"{path} ({theme}, {name}): axe {rule} ({impact}) at {target}")
                     small = figure_text(page) if name == "phone" else []
+                    wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                    if wide[0] > wide[1] + 1:
+                        small.append(f"the page is {wide[0]} px wide in a {wide[1]} px viewport (it scrolls sideways)")
                     problems += [f"{path} ({theme}, {name}): {s}" for s in small]
                     if theme == "light" or path in chapter_pages:
                         suffix = name if theme == "light" else f"{name}-dark"

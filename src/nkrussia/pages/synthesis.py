@@ -109,9 +109,10 @@ class Synthesis(Book):
         )
         return Figure("fig_per_year", "fig-per-year", fig, alt, caption)
 
-    def _mix(self, column, draw, key, title):
+    def _mix(self, column, draw, key, title, scopes=None):
         ds = self.ds
-        shares = analysis.period_shares(self.events, ds.periods, column)
+        events = self.events if scopes is None else self.events[self.events["scope"].isin(scopes)]
+        shares = analysis.period_shares(events, ds.periods, column)
         names = ds.periods.set_index("period_id")["title"]
         lead = "; ".join(f"{names[p]}: {shares.loc[p].idxmax()} {shares.loc[p].max():.0%}" for p in shares.index)
         both = self.codings is not None
@@ -120,9 +121,12 @@ class Synthesis(Book):
         alt = f"100 % bars of the {name} mix per period; largest share: {lead}." + (
             " Each period has two bars, the first and the blind second coding before reconciliation." if both else ""
         )
-        caption = f"Share of each {name} in each period's events, counted by rule D4" + (
+        among = "events" if scopes is None else f"{' and '.join(scopes)} events (context events left out)"
+        caption = f"Share of each {name} in each period's {among}, counted by rule D4" + (
             ", under the first and the blind second coding, before reconciliation." if both else "."
         )
+        if scopes is not None:
+            alt = alt.replace(f"{name} mix per period", f"{name} mix of the {' and '.join(scopes)} events per period")
         return Figure(f"fig_{key}", f"fig-{key.replace('_', '-')}", fig, alt, caption)
 
     def category_mix(self):
@@ -130,7 +134,11 @@ class Synthesis(Book):
 
     def quad_mix(self):
         return self._mix(
-            "quad_class", figures.quad_balance, "quad", "Verbal and material cooperation and conflict per period"
+            "quad_class",
+            figures.quad_balance,
+            "quad",
+            "Verbal and material cooperation and conflict per period, between Moscow and Pyongyang",
+            figures.RELATIONSHIP,
         )
 
     def outside_dated_turning_years(self):
@@ -141,14 +149,27 @@ class Synthesis(Book):
 
     def index_figure(self):
         known = self.index.dropna()
+        bilateral = self.events[self.events["scope"] == "bilateral"]
+        support = analysis.per_year(bilateral, self.years)
+        caveat = {
+            "mean": "a mean: a year with one strong event can outrank a busy one",
+            "sum": "a sum: busy years weigh more",
+        }
         fig = figures.tone_index_chart(
-            self.index, self.turning, self.ds.periods, "Cooperation-friction index per year", self.band, self.variant
+            self.index,
+            self.turning,
+            self.ds.periods,
+            f"Cooperation-friction index per year ({caveat.get(self.variant, self.variant)})",
+            self.band,
+            self.variant,
+            support,
         )
         alt = (
             f"Line chart of the yearly index for the {len(known)} years with bilateral events, between "
             f"{known.min():+.1f} ({int(known.idxmin())}) and {known.max():+.1f} ({int(known.idxmax())}). "
             f"Below zero in: {year_ranges(known[known < 0].index) or 'no year'}. "
-            f"Turning points circled in: {', '.join(map(str, self.turning['year'])) or 'none'}."
+            f"Turning points circled in: {', '.join(map(str, self.turning['year'])) or 'none'}. "
+            f"Below it, bars of the bilateral events each year rests on, at most about {support.max():.0f} ({int(support.idxmax())})."
         )
         outside = self.outside_dated_turning_years()
         if outside:
@@ -169,7 +190,9 @@ class Synthesis(Book):
                 if self.band is not None
                 else ""
             )
-            + "). Gaps are years without bilateral events."
+            + "). Gaps are years without bilateral events. The index is "
+            + caveat.get(self.variant, f"the {self.variant} of the year's intensities")
+            + "; the panel below shows how many bilateral events each year rests on."
         )
         return Figure("fig_index", "fig-index", fig, alt, caption)
 
