@@ -137,7 +137,7 @@ def check_page(page, base, html_dir, path, problems):
             if not (html_dir / target).is_file():
                 problems.append(f"{path}: broken link to {target}")
             continue
-        if fragment and fragment not in ids:
+        if fragment and "=" not in fragment and fragment not in ids:  # "#event=…" is a view, not an anchor
             problems.append(f"{path}: link to missing anchor {target}#{fragment}")
         if link["cite"] and not target.endswith("bibliography.html"):
             problems.append(f"{path}: citation does not land on the bibliography: {link['href']}")
@@ -165,7 +165,8 @@ def figure_text(page):
 
 
 def check_explorer(page, base, html_dir):
-    """Filter the explorable timeline and open an event: the list shrinks and the quotes appear."""
+    """Filter and search the explorable timeline, open an event, follow a citation and come Back (the list
+    must still match the filters), and open an event's permalink."""
     page.goto(urljoin(base, "chapters/explorer.html"), wait_until="networkidle")
     items = page.locator("#nk-explorer .nk-event")
     everything = items.count()
@@ -178,9 +179,30 @@ def check_explorer(page, base, html_dir):
     problems = []
     if not (everything > filtered > narrower > 0 and quotes > 0):
         problems.append(f"explorer filters or details do not work ({everything}, {filtered}, {narrower}, {quotes})")
-    # Every citation of every event lands on its own entry of the Evidence page.
-    page.select_option('select[data-filter="source"]', "")
+    # Back from an evidence entry: the list still matches the filters the address and the form show.
     page.select_option('select[data-filter="category"]', "")
+    page.select_option('select[data-filter="source"]', "")
+    page.select_option('select[data-filter="period"]', "alliance")
+    in_period = items.count()
+    items.first.locator("summary").click()
+    items.first.locator(".nk-quotes a").first.click()
+    page.wait_for_url("**/evidence.html#ev-*")
+    page.go_back(wait_until="networkidle")
+    after = items.count()
+    chosen = page.eval_on_selector('select[data-filter="period"]', "s => s.value")
+    if not (after == in_period and chosen == "alliance" and "period=alliance" in page.url):
+        problems.append(f"explorer after Back: {after} events shown for {in_period} filtered, period {chosen!r}")
+    page.fill('#nk-explorer input[name="q"]', "Vostotchny")
+    found = items.count()
+    if found < 1 or found >= everything:
+        problems.append(f"explorer search for 'Vostotchny' shows {found} events")
+    # A permalink opens its event, and only it.
+    page.goto(urljoin(base, "chapters/explorer.html#event=vladivostok-summit-2019"), wait_until="networkidle")
+    opened = page.locator("#event-vladivostok-summit-2019 details[open]").count()
+    if items.count() != 1 or opened != 1:
+        problems.append(f"explorer permalink shows {items.count()} events, {opened} open")
+    # Every citation of every event lands on its own entry of the Evidence page.
+    page.goto(urljoin(base, "chapters/explorer.html"), wait_until="networkidle")
     hrefs = page.eval_on_selector_all("#nk-explorer .nk-quotes a", "els => els.map(e => e.getAttribute('href'))")
     landed = 0
     for href in hrefs:
@@ -191,7 +213,8 @@ def check_explorer(page, base, html_dir):
             problems.append(f"explorer citation does not land on an evidence entry: {href}")
     print(
         f"  explorer: {everything} events, {filtered} from one source, {narrower} visits among them, "
-        f"{quotes} quote(s) in the first; {landed} of {len(hrefs)} citation links land on their evidence entry"
+        f"{quotes} quote(s) in the first; {after} of {in_period} in a period after Back; {found} found by search; "
+        f"{landed} of {len(hrefs)} citation links land on their evidence entry"
     )
     if not hrefs:
         problems.append("explorer shows no citation links")
