@@ -46,7 +46,7 @@ def rewrite(name, pairs):
     missing = 0
     for row in table:
         for french, english in pairs:
-            row[english] = found.get(row[french], "")
+            row[english] = found.get(row[french], row.get(english) or "")  # a later quote keeps its own
             missing += not row[english]
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")

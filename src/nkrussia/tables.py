@@ -12,7 +12,7 @@ import pandas as pd
 from . import analysis
 from .dates import label
 from .display import Block, Cell, Table
-from .text import HEDGED, escape, stated_as
+from .text import BOUND_NOT_IN_WORDS, HEDGED, escape, stated_as
 
 
 def _cite(citations):
@@ -65,6 +65,8 @@ def event_table(ds, events):
         how = stated_as(of(e.event_id), names)
         said = HEDGED.search(f"{e.title} {e.summary}")
         summary = e.summary + (f" (Reported, not established: {how}.)" if how and not said else "")
+        if isinstance(e.date_note, str) and BOUND_NOT_IN_WORDS.search(e.date_note):
+            summary += f" Date: {e.date_note}"  # a bound from a heading or from outside the corpus, said where shown
         rows.append(
             [
                 label(e.date, "" if pd.isna(e.date_end) else e.date_end),
@@ -95,7 +97,7 @@ def quantity_table(ds, quantities):
         origin = cited["origin"].dropna()
         who = "; ".join(names[a] for o in origin for a in o.split(";")) or "the source itself"
         if (cited["origin_basis"] == "inferred").any():
-            who += " (inferred: same figure and wording as another report that names it)"
+            who += " (inferred: nearly the same figure and wording as another report that names it)"
         rows.append([q.measure, quantity_value(q), q.unit, who, stated_as(cited, names) or "stated", _cite(cited)])
     return Table(["Figure", "Value", "Unit", "Attributed to", "How it is stated", "Source"], rows)
 

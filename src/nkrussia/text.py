@@ -48,7 +48,7 @@ def stated_as(citations, names):
     kinds = set(citations["assertion"].astype(str))
     given = citations["origin"].notna() & (citations["origin_basis"] != "inferred")
     if who and not given.any():
-        return f"no origin given; the same figure and wording as a report that credits {who}"
+        return f"no origin given; nearly the same figure and wording as a report that credits {who}"
     if "conditional" in kinds:
         return "reportedly" + (f", according to {who}" if who else "")
     if "alleged" in kinds:
@@ -68,3 +68,7 @@ def _the(name):
         if re.search(r"(?:Union|services|States|Nations)$", name) and not name.startswith(("the ", "An "))
         else name
     )
+
+
+# A date note that says a bound does not come from the document's own words about the event (rules D1-D2).
+BOUND_NOT_IN_WORDS = re.compile(r"heading|section on|outside the corpus|general knowledge|book's bound", re.I)

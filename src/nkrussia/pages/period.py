@@ -4,7 +4,7 @@ import pandas as pd
 
 from .. import DATA_DIR, figures, periods, tables
 from ..display import Figure
-from ..text import counted, stated_as
+from ..text import BOUND_NOT_IN_WORDS, counted, stated_as
 from .book import Book
 
 
@@ -78,6 +78,19 @@ class PeriodChapter(Book):
                 else ""
             )
         )
+        notes = self.shown["date_note"].fillna("")
+        bounded = self.shown[notes.str.contains(BOUND_NOT_IN_WORDS)]
+        if len(bounded):
+            where = "a section heading or from outside the corpus"
+            one = len(bounded) == 1
+            alt += (
+                f" The span{'' if one else 's'} of {'; '.join(bounded['title'])} "
+                f"{'rests' if one else 'rest'} on a bound taken from {where}."
+            )
+            caption += (
+                f" The span{'' if one else 's'} of {counted(len(bounded), 'event')} "
+                f"{'rests' if one else 'rest'} on a bound taken from {where}: see the date notes in the table of events."
+            )
         return Figure("fig_timeline", f"fig-{self.period_id}-timeline", fig, alt, caption)
 
     def tone_by_category(self):
