@@ -5,14 +5,17 @@ address (`#q=…&period=…`, `#event=ID` for one event), so Back, a bookmark or
 list; the rows shown download as CSV. One self-contained HTML block (no script from the network); the data
 travels as JSON and every piece of text is inserted with textContent, never as markup."""
 
+import html
 import json
 
 import pandas as pd
 from IPython.display import HTML
 
 from .dates import label
+from .display import Block
 from .figures import CATEGORY_COLOURS
 from .tables import chapter_of
+from .text import escape
 
 FILTERS = [  # (key, label): the selects, in the order shown
     ("period", "Period"),
@@ -210,4 +213,23 @@ def explorer(ds):
         '<ol class="nk-events"></ol></div>'
         f'<script type="application/json" id="nk-explorer-data">{_script_json(explorer_data(ds))}</script>'
         f"<script>{SCRIPT}</script>"
+    )
+
+
+def event_list(ds):
+    """Every event as a plain list, folded away under the explorer: what the book's search indexes (the
+    explorer's own list is drawn by its script), and the events for a reader without JavaScript."""
+    myst, markup = [], []
+    for e in ds.events.itertuples():
+        when = label(e.date, "" if pd.isna(e.date_end) else e.date_end)
+        myst.append(f"- {escape(when)}: **{escape(e.title)}** ({escape(e.event_id)}). {escape(e.summary)}")
+        markup.append(
+            f"<li>{html.escape(when)}: <strong>{html.escape(e.title)}</strong>. {html.escape(e.summary)}</li>"
+        )
+    return Block(
+        "````{admonition} Every event as a list (for search, and without JavaScript)\n:class: dropdown\n\n"
+        + "\n".join(myst)
+        + "\n````",
+        f"<details><summary>Every event as a list</summary><ul>{''.join(markup)}</ul></details>",
+        f"{len(myst)} events",
     )

@@ -368,7 +368,9 @@ def tone_index_chart(index, turning, periods, title, band=None, variant="mean", 
         low_ax.bar(years, support.values, width=300, color="#BBBBBB")
         low_ax.set_ylabel("events", fontsize=SMALL)
         low_ax.yaxis.get_major_locator().set_params(integer=True)
-        low_ax.set_xlabel("year (bottom: the bilateral events each year's index rests on, rule D4)", fontsize=SMALL)
+        low_ax.set_xlabel(
+            textwrap.fill("year (bottom: the bilateral events each year's index rests on, rule D4)", 45), fontsize=SMALL
+        )
         low_ax.grid(axis="y", color="#dddddd")
         low_ax.grid(axis="x", visible=False)
     _period_bands(ax, periods, label=False)

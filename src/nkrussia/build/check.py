@@ -356,12 +356,14 @@ def main(argv=None):
                     problems += check_popover(page, base, name, args.shots)
                 if name == "desktop" and theme == "dark":
                     problems += check_explorer(page, base, args.html)
-                    page.goto(urljoin(base, f"search.html?q={SEARCH_WORD}"), wait_until="networkidle")
-                    page.wait_for_selector("#search-results ul.search li", timeout=15000)
-                    hits = page.locator("#search-results ul.search li").count()
-                    print(f"  search  '{SEARCH_WORD}': {hits} result(s)")
-                    if hits == 0:
-                        problems.append(f"search for {SEARCH_WORD!r} found nothing")
+                    for word in (SEARCH_WORD, "1961"):  # a place, and a year only the events carry
+                        page.goto(urljoin(base, f"search.html?q={word}"), wait_until="networkidle")
+                        page.wait_for_selector("#search-results ul.search li", timeout=15000)
+                        found = page.locator("#search-results ul.search li")
+                        hits, pages_found = found.count(), " ".join(found.all_inner_texts())
+                        print(f"  search  '{word}': {hits} result(s)")
+                        if hits == 0:
+                            problems.append(f"search for {word!r} found nothing")
                 context.close()
         browser.close()
     server.shutdown()

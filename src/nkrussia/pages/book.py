@@ -42,3 +42,13 @@ class Book:
 
     def actor_table(self):
         return tables.actor_glossary(self.ds)
+
+    def explorer(self):
+        from ..explorer import explorer
+
+        return explorer(self.ds)
+
+    def event_list(self):
+        from ..explorer import event_list
+
+        return event_list(self.ds)
