@@ -6,7 +6,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 READY  := $(VENV)/.installed
 LAB    := .venv-lab
 
-.PHONY: book pdf test lint lab validate coverage check-html bench mutation lock clean
+.PHONY: book pdf test test-fast lint lab validate coverage check-html bench mutation lock clean
 
 $(READY): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ pdf: $(READY)
 
 test: $(READY) $(LAB)/.installed
 	$(PY) -m pytest
+
+# The unit tests only: data, validation, analysis, tables, figures, chapters' sources (no book build, no
+# browser); about 20 s on 2 cores. `make test` runs them too, with everything else.
+FAST := analysis dates schema structure validate tables display hedges notebooks prose evidence bibliography \
+	dataset figures reliability coverage
+test-fast: $(READY)
+	$(PY) -m pytest -p no:cacheprovider $(foreach t,$(FAST),tests/test_$(t).py)
 
 # ruff (lint and format) and the file checks of .pre-commit-config.yaml, offline, on every tracked file.
 lint: $(READY)
