@@ -104,3 +104,28 @@ def test_the_book_style_leaves_matplotlib_global_settings_alone(ds):
     assert dict(plt.rcParams) == before
     assert 'fill="none"' in svg or "fill: none" in svg  # drawn and saved transparent, in the book's style
     assert "<text" in svg  # text kept as text
+
+
+@pytest.mark.parametrize("period_id", PERIODS)
+def test_a_period_timeline_names_its_events(period_id):
+    """Every event when the period has few; otherwise every agreement and the strongest events, the rest
+    in one row; the alt text names the same events, and the axis shows the period only."""
+    import matplotlib.dates as mdates
+
+    chapter = PeriodChapter(period_id)
+    named = figures.labelled_events(chapter.shown)
+    if len(chapter.shown) <= 16:
+        assert set(named) == set(chapter.shown["event_id"])
+    else:
+        agreements = chapter.shown[chapter.shown["category"].astype(str) == "agree_sign"]["event_id"]
+        assert set(agreements) <= set(named) and len(named) <= 12 + len(agreements)
+    fig = figures.event_timeline(chapter.ds, chapter.shown, named, "t", chapter.window)
+    ticks = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    left, right = (mdates.num2date(x).replace(tzinfo=None) for x in fig.axes[0].get_xlim())
+    plt.close(fig)
+    titles = chapter.shown.set_index("event_id").loc[named, "title"]
+    assert len(ticks) == len(named) + (len(named) < len(chapter.shown))
+    assert all(t.rstrip("…")[:20] in " ".join(ticks) for t in titles)
+    alt = chapter.timeline().alt
+    assert all(t in alt for t in titles)
+    assert left <= chapter.window[0] and chapter.window[1] <= right

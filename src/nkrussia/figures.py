@@ -5,7 +5,9 @@ import functools
 import io
 import textwrap
 
+import matplotlib.colors
 import matplotlib.dates
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
@@ -164,6 +166,119 @@ def timeline(ds, events, title, window=None):
     )
     ax.xaxis.label.set_size(SMALL)
     return fig
+
+
+def _wrapped(text, width=34):
+    """A row label in at most two lines."""
+    lines = textwrap.wrap(text, width)
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+
+
+def _darker(colour, by=0.45):
+    """The colour darkened, for hatching and edges that must show on white (light categories included)."""
+    r, g, b = matplotlib.colors.to_rgb(colour)
+    return (r * (1 - by), g * (1 - by), b * (1 - by))
+
+
+@styled
+def event_timeline(ds, events, labelled, title, window):
+    """The period's events by name: one row per labelled event (in order of start), coloured by category,
+    solid for a duration, hatched for a window, a dot for an exact day; the other events are marked in the
+    last row at their start. Spans that began before or end after the window are cut at its edge, with the
+    year they began or end."""
+    named = events[events["event_id"].isin(labelled)].sort_values(["start", "end"])
+    others = events[~events["event_id"].isin(labelled)]
+    fig, ax = _figure(0.42 * (len(named) + bool(len(others))) + 2.2)
+    first, last = window
+    for row, e in enumerate(named.itertuples()):
+        start, end = max(e.start, first), min(e.end, last)
+        colour = CATEGORY_COLOURS[str(e.category)]
+        if e.precision == "day" and e.start == e.end:
+            ax.plot([e.start], [row], "o", ms=6, color=colour, mec=_darker(colour), zorder=3)
+            continue
+        window_span = str(e.span) == "window"
+        ax.barh(
+            row,
+            (end - start).days + 1,
+            left=start,
+            height=0.6,
+            color=matplotlib.colors.to_rgba(colour, 0.35) if window_span else colour,
+            edgecolor=_darker(colour),
+            hatch="////" if window_span else None,
+            linewidth=0.8,
+        )
+        if e.start < first:
+            ax.annotate(
+                f"◀ from {e.start.year}",
+                (first, row),
+                xytext=(3, 0),
+                textcoords="offset points",
+                fontsize=SMALL,
+                va="center",
+                color="white" if not window_span else "black",
+            )
+        if e.end > last:
+            ax.annotate(
+                f"to {e.end.year} ▶",
+                (last, row),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                fontsize=SMALL,
+                ha="right",
+                va="center",
+                color="white" if not window_span else "black",
+            )
+    rows = [_wrapped(e.title) for e in named.itertuples()]
+    if len(others):
+        row = len(named)
+        starts = others["start"].clip(lower=first)
+        ax.scatter(
+            starts,
+            [row] * len(others),
+            marker="|",
+            s=120,
+            linewidths=1.6,
+            c=[CATEGORY_COLOURS[c] for c in others["category"].astype(str)],
+            zorder=3,
+        )
+        rows.append(f"{len(others)} other events, at\ntheir start (see the explorer)")
+    margin = (last - first) * 0.01
+    ax.set_xlim(first - margin, last + margin)
+    locator = matplotlib.dates.AutoDateLocator(minticks=3, maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator, show_offset=False))
+    ax.set_yticks(range(len(rows)), rows, fontsize=SMALL)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    used = [c for c in ds.categories["category_id"] if c in set(events["category"].astype(str))]
+    labels = _labels(ds)
+    handles = [
+        matplotlib.patches.Patch(facecolor=CATEGORY_COLOURS[c], edgecolor=_darker(CATEGORY_COLOURS[c]), label=labels[c])
+        for c in used
+    ]
+    fig.legend(handles=handles, ncols=2, fontsize=SMALL, loc="outside lower center")
+    ax.set_xlabel(
+        textwrap.fill(
+            "date (solid: the event lasted through the span; hatched: it happened at an unknown moment in it; dot: an exact day)",
+            36,
+        ),
+        fontsize=SMALL,
+    )
+    _title(fig, title)
+    return fig
+
+
+def labelled_events(events, everything=16, at_most=12):
+    """The events a period's timeline names: all of them when there are at most `everything`; otherwise every
+    agreement and the events at the period's highest intensity levels, as many levels as fit in `at_most`."""
+    if len(events) <= everything:
+        return list(events["event_id"])
+    level = events["intensity"].astype(int).abs()
+    chosen = events["category"].astype(str) == "agree_sign"
+    for top in sorted(set(level), reverse=True):
+        if top == 0 or (chosen | (level >= top)).sum() > at_most:
+            break
+        chosen = chosen | (level >= top)
+    return list(events.loc[chosen, "event_id"])
 
 
 @styled

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from .. import DATA_DIR, figures, periods, tables
+from .. import DATA_DIR, dates, figures, periods, tables
 from ..display import Figure
 from ..text import BOUND_NOT_IN_WORDS, counted, stated_as
 from .book import Book
@@ -54,32 +54,51 @@ class PeriodChapter(Book):
         }
 
     def timeline(self):
-        """Every event active in the period, one row per category, cut at the period's edges."""
+        """The period's events by name (all of them, or its agreements and strongest events), cut at its edges."""
         labels = self.ds.categories.set_index("category_id")["label"].to_dict()
-        per = self.shown["category"].astype(str).value_counts().reindex(self.ds.categories["category_id"]).dropna()
         first, last = self.window
-        before, after = int((self.shown["start"] < first).sum()), int((self.shown["end"] > last).sum())
-        fig = figures.timeline(self.ds, self.shown, f"{self.title}: events by category", self.window)
+        shown = self.shown
+        before, after = int((shown["start"] < first).sum()), int((shown["end"] > last).sum())
+        named = figures.labelled_events(shown)
+        fig = figures.event_timeline(self.ds, shown, named, f"{self.title}: the events", self.window)
+        listed = shown[shown["event_id"].isin(named)].sort_values(["start", "end"])
+        others = shown[~shown["event_id"].isin(named)]
         alt = (
-            f"Timeline from {first.year} to {last.year} of the {len(self.shown)} events active in the period, "
-            f"one row per category: {counts_phrase(per.astype(int), labels)}."
+            f"Timeline from {first.year} to {last.year} of the {len(shown)} events active in the period, one row "
+            f"per named event: "
+            + "; ".join(
+                f"{e.title} ({dates.label(e.date, '' if pd.isna(e.date_end) else e.date_end)}, {labels[e.category]})"
+                for e in listed.itertuples()
+            )
+            + "."
         )
+        if len(others):
+            per = others["category"].astype(str).value_counts().reindex(self.ds.categories["category_id"]).dropna()
+            alt += (
+                f" The other {len(others)} share the last row, by category: {counts_phrase(per.astype(int), labels)}."
+            )
         if before:
             alt += f" {before} began before {first.year} and are cut at the left edge."
         if after:
             alt += f" {after} end after {last.year} and are cut at the right edge."
+        chosen = (
+            "every event of the period has its row"
+            if not len(others)
+            else "every agreement and every event at the period's highest intensity levels has its row; the "
+            f"other {len(others)} share the last row and are listed in the explorer"
+        )
         caption = (
-            f"Events active in {first.year}–{last.year}, by category. A solid bar is an event that "
-            f"lasted through its span, a hatched bar one that happened at an unknown moment inside "
-            "it; dots mark exact days."
+            f"The events active in {first.year}–{last.year}: {chosen}. Colour is the category; a solid bar is an "
+            "event that lasted through its span, a hatched bar one that happened at an unknown moment inside it, "
+            "a dot an exact day."
             + (
                 f" {counted(before, 'bar').capitalize()} began before the period and {'is' if before == 1 else 'are'} cut at its start."
                 if before
                 else ""
             )
         )
-        notes = self.shown["date_note"].fillna("")
-        bounded = self.shown[notes.str.contains(BOUND_NOT_IN_WORDS)]
+        notes = shown["date_note"].fillna("")
+        bounded = shown[notes.str.contains(BOUND_NOT_IN_WORDS)]
         if len(bounded):
             where = "a section heading or from outside the corpus"
             one = len(bounded) == 1
