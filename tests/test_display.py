@@ -16,7 +16,7 @@ PERIODS = ["korean-war", "cold-war", "rupture", "putin-revival", "debt-relief", 
 
 def figures_of(page):
     names = {
-        PeriodChapter: ["timeline", "category_tone", "quantity_figure"],
+        PeriodChapter: ["timeline", "category_tone"],
         Synthesis: ["overview", "per_year_figure", "category_mix", "quad_mix", "index_figure"],
         SourceCriticism: ["coverage_figure"],
         Method: ["confusion_figure"],

@@ -60,21 +60,6 @@ def test_a_period_timeline_shows_the_period_window_only(period_id):
     assert first - margin <= left <= first and last <= right <= last + margin
 
 
-@pytest.mark.parametrize("period_id", PERIODS)
-def test_no_axis_of_a_quantity_chart_mixes_units(period_id):
-    chapter = PeriodChapter(period_id)
-    numeric = chapter.quantities.dropna(subset=["value"])
-    if numeric.empty:
-        pytest.skip("no figure stated as a number in this period")
-    fig = figures.quantities(chapter.ds, chapter.quantities, "t")
-    units = list(dict.fromkeys(numeric["unit"]))
-    axes_units = [ax.get_xlabel().split(" (")[0] for ax in fig.axes]
-    bars = [len(ax.patches) for ax in fig.axes]
-    plt.close(fig)
-    assert axes_units == units  # one axis per unit, labelled with it
-    assert bars == [int((numeric["unit"] == u).sum()) for u in units]
-
-
 def test_the_index_alt_text_states_what_the_plotted_series_shows():
     s = Synthesis()
     fig = figures.tone_index_chart(s.index, s.turning, s.ds.periods, "t", s.band)

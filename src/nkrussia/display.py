@@ -71,14 +71,18 @@ class Table:
     """Rows of plain text (escaped here) or `Cell`s, with footnotes for the book (MyST) and for JupyterLab
     (HTML) under the table."""
 
-    def __init__(self, header, rows, notes=None):
+    def __init__(self, header, rows, notes=None, css=None):
         self.header, self.rows = header, [list(r) for r in rows]
         self.notes = notes or Cell("", "")
+        self.css = css  # a class for the table's container in the book (the stylesheet's narrow-screen rules)
 
     def markdown(self):
         lines = ["| " + " | ".join(self.header) + " |", "|" + "---|" * len(self.header)]
         lines += ["| " + " | ".join(_cell(v, "myst") for v in row) + " |" for row in self.rows]
-        return "\n".join(lines) + (f"\n\n{self.notes.myst}" if self.notes.myst else "")
+        table = "\n".join(lines)
+        if self.css:
+            table = f"````{{container}} {self.css}\n{table}\n````"
+        return table + (f"\n\n{self.notes.myst}" if self.notes.myst else "")
 
     def html(self):
         frame = pd.DataFrame([[_cell(v, "html") for v in row] for row in self.rows], columns=self.header)

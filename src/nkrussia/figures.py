@@ -303,55 +303,6 @@ def category_tone(ds, events, title):
     return fig
 
 
-@styled
-def quantities(ds, quantities, title):
-    """Every figure stated as a number, one panel per unit so that no axis mixes units; one row per
-    source statement."""
-    numeric = quantities.dropna(subset=["value"])
-    source = ds.citations.dropna(subset=["quantity_id"]).set_index("quantity_id")["source_id"]
-    units = list(dict.fromkeys(numeric["unit"]))
-    heights = [max(len(numeric[numeric["unit"] == u]), 1) for u in units]
-    fig, axes = plt.subplots(
-        len(units),
-        1,
-        figsize=(WIDTH, 0.38 * sum(heights) + 0.7 * len(units) + 0.6),
-        layout="constrained",
-        gridspec_kw={"height_ratios": heights},
-        squeeze=False,
-    )
-    for ax, unit in zip(axes[:, 0], units, strict=True):
-        rows = numeric[numeric["unit"] == unit]
-        y = range(len(rows))
-        ax.barh(
-            y,
-            rows["value"].astype(float),
-            height=0.5,
-            color=["#EE6677" if a else "#4477AA" for a in rows["approximate"]],
-        )
-        ax.set_yticks(
-            y,
-            [
-                textwrap.fill(f"{m} ({source[q]})", 32)
-                for q, m in zip(rows["quantity_id"], rows["measure"], strict=True)
-            ],
-            fontsize=SMALL,
-        )
-        ax.invert_yaxis()
-        ax.set_xlabel(unit + (" (red: approximate)" if rows["approximate"].any() else ""), fontsize=SMALL)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_compact))
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
-    _title(fig, title)
-    return fig
-
-
-def _compact(value, _=None):
-    """Tick labels that stay short: 5M, 600, 26k."""
-    for size, suffix in ((1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:g}{suffix}"
-    return f"{value:g}"
-
-
 def _period_bands(ax, periods, label=True):
     """Every other period as a light band; with `label`, the periods numbered at the top (too narrow to
     name there) and named in a key returned for the axis label."""

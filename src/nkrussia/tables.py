@@ -76,7 +76,7 @@ def event_table(ds, events):
                 _cite(of(e.event_id)),
             ]
         )
-    return Table(["Date", "Event", "Category", "Tone", "Sources"], rows)
+    return Table(["Date", "Event", "Category", "Tone", "Sources"], rows, css="nk-events-table")
 
 
 def quantity_value(q, about=True):

@@ -4,7 +4,7 @@ import pandas as pd
 
 from .. import DATA_DIR, dates, figures, periods, tables
 from ..display import Figure
-from ..text import BOUND_NOT_IN_WORDS, counted, stated_as
+from ..text import BOUND_NOT_IN_WORDS, counted
 from .book import Book
 
 
@@ -129,32 +129,6 @@ class PeriodChapter(Book):
             "relationship, codebook rules T1–T3)."
         )
         return Figure("fig_category_tone", f"fig-{self.period_id}-categories", fig, alt, caption)
-
-    def quantity_figure(self):
-        """The figures the sources state as numbers, one panel per unit; None when there is none."""
-        numeric = self.quantities.dropna(subset=["value"])
-        if numeric.empty:
-            return None
-        fig = figures.quantities(self.ds, self.quantities, f"{self.title}: figures the sources give")
-        cited = self.ds.citations.dropna(subset=["quantity_id"])
-        names = self.ds.actors.set_index("actor_id")["name_en"]
-        parts = []
-        for q in numeric.itertuples():
-            how = stated_as(cited[cited["quantity_id"] == q.quantity_id], names)
-            parts.append(
-                f"{q.measure}: {'about ' if q.approximate else ''}{q.value:,.0f} {q.unit}"
-                + (f" ({how})" if how else "")
-            )
-        units = numeric["unit"].nunique()
-        alt = (
-            (f"Bar charts in {counted(units, 'panel')}, one per unit: " if units > 1 else "Bar chart: ")
-            + "; ".join(parts)
-            + "."
-        )
-        caption = (
-            "The figure" if len(numeric) == 1 else f"The {len(numeric)} figures"
-        ) + " the sources state as numbers, one panel per unit; each bar is one source's statement."
-        return Figure("fig_quantities", f"fig-{self.period_id}-figures", fig, alt, caption)
 
     def event_table(self):
         return tables.event_table(self.ds, self.shown)
