@@ -114,3 +114,19 @@ def test_a_period_timeline_names_its_events(period_id):
     alt = chapter.timeline().alt
     assert all(t in alt for t in titles)
     assert left <= chapter.window[0] and chapter.window[1] <= right
+
+
+def test_every_mark_has_an_edge_that_stands_out_on_its_white_panel():
+    """Bars and patches are outlined in their colour darkened; each outline has at least 3:1 contrast with
+    the figure's background, white in both themes (WCAG 1.4.11), the light categories included."""
+
+    def luminance(rgb):
+        def channel(c):
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    for colour in [*figures.CATEGORY_COLOURS.values(), *figures.TONE_COLOURS.values(), *figures.QUAD_COLOURS.values()]:
+        edge = figures._darker(colour)
+        assert (1.05) / (luminance(edge) + 0.05) >= 3, colour

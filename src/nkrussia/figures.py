@@ -98,6 +98,12 @@ def _labels(ds):
     return ds.categories.set_index("category_id")["label"].to_dict()
 
 
+def _darker(colour, by=0.45):
+    """The colour darkened, for hatching and edges that must show on white (light categories included)."""
+    r, g, b = matplotlib.colors.to_rgb(colour)
+    return (r * (1 - by), g * (1 - by), b * (1 - by))
+
+
 @styled
 def timeline(ds, events, title, window=None):
     """Each event as a bar over the span its date allows, one row per category; dots mark exact days.
@@ -125,7 +131,7 @@ def timeline(ds, events, title, window=None):
                 color=CATEGORY_COLOURS[cat] if solid else "white",
                 alpha=0.85,
                 hatch=None if solid else "////",
-                edgecolor=CATEGORY_COLOURS[cat],
+                edgecolor=_darker(CATEGORY_COLOURS[cat]),
                 linewidth=0.8,
             )
         exact = sub[sub["precision"] == "day"]
@@ -172,12 +178,6 @@ def _wrapped(text, width=34):
     """A row label in at most two lines."""
     lines = textwrap.wrap(text, width)
     return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
-
-
-def _darker(colour, by=0.45):
-    """The colour darkened, for hatching and edges that must show on white (light categories included)."""
-    r, g, b = matplotlib.colors.to_rgb(colour)
-    return (r * (1 - by), g * (1 - by), b * (1 - by))
 
 
 @styled
@@ -293,7 +293,15 @@ def category_tone(ds, events, title):
     fig, ax = _figure(0.4 * max(len(table), 3) + 1.0)
     left = pd.Series(0, index=table.index)
     for tone in table.columns:
-        ax.barh([labels[c] for c in table.index], table[tone], left=left, color=TONE_COLOURS[tone], label=tone)
+        ax.barh(
+            [labels[c] for c in table.index],
+            table[tone],
+            left=left,
+            color=TONE_COLOURS[tone],
+            edgecolor=_darker(TONE_COLOURS[tone]),
+            linewidth=0.8,
+            label=tone,
+        )
         left += table[tone]
     ax.invert_yaxis()
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -385,7 +393,15 @@ def _shares_per_period(ds, column, colours, labels, title, codings=None, scopes=
     left = np.zeros(len(bars))
     for value in [c for c in colours if any(c in row.index for _, row in bars)]:
         widths = np.array([row.get(value, 0.0) for _, row in bars])
-        ax.barh([name for name, _ in bars], widths, left=left, color=colours[value], label=labels[value])
+        ax.barh(
+            [name for name, _ in bars],
+            widths,
+            left=left,
+            color=colours[value],
+            edgecolor=_darker(colours[value]),
+            linewidth=0.8,
+            label=labels[value],
+        )
         left += widths
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
