@@ -83,6 +83,12 @@ def test_the_synthesis_follows_its_index_and_threshold():
         Synthesis(index="median")
 
 
+def test_counts_are_rounded_as_a_reader_says_them():
+    from nkrussia.text import about
+
+    assert [about(33.3), about(4.5), about(4.0), about(12)] == ["33", "4.5", "4", "12"]
+
+
 def test_counted_nouns_read_as_written():
     assert [counted(0, "event"), counted(1, "event"), counted(3, "event"), counted(2, "category", "categories")] == [
         "no event",

@@ -27,6 +27,12 @@ def year_ranges(years):
     return ", ".join(runs)
 
 
+def about(x):
+    """A count as a reader would say it after "about": 33, not 33.3; 4.5 stays 4.5 below ten."""
+    x = float(x)
+    return f"{x:.0f}" if x >= 10 or x.is_integer() else f"{x:.1f}"
+
+
 def counted(n, noun, plural=None):
     """'no event', '1 event', '3 events' (a plural other than noun + 's' is given)."""
     n = int(n)

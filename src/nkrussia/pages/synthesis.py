@@ -3,7 +3,7 @@ both codings, and the cooperation-friction index with its turning points and the
 
 from .. import DATA_DIR, analysis, figures, tables
 from ..display import Figure
-from ..text import counted, year_ranges
+from ..text import about, counted, year_ranges
 from .book import Book
 from .period import counts_phrase
 
@@ -41,9 +41,9 @@ class Synthesis(Book):
             "coding": self.coding,
             "index_variant": self.variant,
             "busiest_year": int(per_year.idxmax()),
-            "busiest_year_events": round(float(per_year.max()), 1),
+            "busiest_year_events": about(per_year.max()),
             "busiest_period": ds.periods.set_index("period_id").loc[by_period.idxmax(), "title"],
-            "busiest_period_events": round(float(by_period.max()), 1),
+            "busiest_period_events": about(by_period.max()),
             "share_since_2022": f"{len(recent) / len(self.events):.0%}",
             "years_without_events": int((per_year == 0).sum()),
             "years_one_source": int((covered == 1).sum()),
@@ -100,7 +100,7 @@ class Synthesis(Book):
         )
         alt = (
             f"Two bar charts over {years[0]}–{years[-1]}: events per year, highest in "
-            + ", ".join(f"{y} ({v:.1f})" for y, v in top.items())
+            + ", ".join(f"{y} (about {about(v)})" for y, v in top.items())
             + f"; and documents covering each year, at most {int(self.sources.max())}."
         )
         caption = (
