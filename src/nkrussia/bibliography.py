@@ -34,7 +34,8 @@ def bibtex(sources):
         if pd.notna(s.not_before):
             note += f", not before {s.not_before}"
         fields["note"] = (
-            f"{note}. {s.credits} Author and web address: not given in the document. "
+            f"{note}. Author and web address: not given in the document (what it gives about itself is in the "
+            "introduction's table of sources). "
             f"Corpus file {s.file}, sha256 {s.sha256[:12]}."
         )
         body = ",\n".join(f"  {k} = {_braced(v)}" for k, v in fields.items())
