@@ -104,6 +104,26 @@ def _darker(colour, by=0.45):
     return (r * (1 - by), g * (1 - by), b * (1 - by))
 
 
+def _cut_marks(ax, row, start, end, window, offset, **style):
+    """'◀ from 1950' and 'to 1991 ▶' at the window's edges, for a span that began before or ends after it."""
+    first, last = window
+    dx, dy = offset
+    if start < first:
+        ax.annotate(
+            f"◀ from {start.year}", (first, row), xytext=(dx, dy), textcoords="offset points", fontsize=SMALL, **style
+        )
+    if end > last:
+        ax.annotate(
+            f"to {end.year} ▶",
+            (last, row),
+            xytext=(-dx, dy),
+            textcoords="offset points",
+            fontsize=SMALL,
+            ha="right",
+            **style,
+        )
+
+
 @styled
 def timeline(ds, events, title, window=None):
     """Each event as a bar over the span its date allows, one row per category; dots mark exact days.
@@ -136,25 +156,8 @@ def timeline(ds, events, title, window=None):
             )
         exact = sub[sub["precision"] == "day"]
         ax.plot(exact["start"], [row] * len(exact), "o", ms=4, color=CATEGORY_COLOURS[cat])
-        for e in sub[sub["start"] < first].itertuples():
-            ax.annotate(
-                f"◀ from {e.start.year}",
-                (first, row),
-                xytext=(2, 7),
-                textcoords="offset points",
-                fontsize=SMALL,
-                va="bottom",
-            )
-        for e in sub[sub["end"] > last].itertuples():
-            ax.annotate(
-                f"to {e.end.year} ▶",
-                (last, row),
-                xytext=(-2, 7),
-                textcoords="offset points",
-                fontsize=SMALL,
-                ha="right",
-                va="bottom",
-            )
+        for e in sub.itertuples():
+            _cut_marks(ax, row, e.start, e.end, (first, last), (2, 7), va="bottom")
     margin = (last - first) * 0.01
     ax.set_xlim(first - margin, last + margin)
     locator = matplotlib.dates.AutoDateLocator(minticks=3, maxticks=6)
@@ -207,27 +210,7 @@ def event_timeline(ds, events, labelled, title, window):
             hatch="////" if window_span else None,
             linewidth=0.8,
         )
-        if e.start < first:
-            ax.annotate(
-                f"◀ from {e.start.year}",
-                (first, row),
-                xytext=(3, 0),
-                textcoords="offset points",
-                fontsize=SMALL,
-                va="center",
-                color="white" if not window_span else "black",
-            )
-        if e.end > last:
-            ax.annotate(
-                f"to {e.end.year} ▶",
-                (last, row),
-                xytext=(-3, 0),
-                textcoords="offset points",
-                fontsize=SMALL,
-                ha="right",
-                va="center",
-                color="white" if not window_span else "black",
-            )
+        _cut_marks(ax, row, e.start, e.end, window, (3, 0), va="center", color="black" if window_span else "white")
     rows = [_wrapped(e.title) for e in named.itertuples()]
     if len(others):
         row = len(named)
