@@ -39,10 +39,10 @@ def quoted(french, english, myst=True):
 
 
 def _cited(ds, column, ids):
-    """The citations of some events or quantities: all of them (for the footnotes) and a lookup by id."""
+    """A lookup from an event or quantity id to its citations."""
     used = ds.citations[ds.citations[column].isin(ids)]
     by_id = dict(list(used.groupby(column)))
-    return used, lambda key: by_id.get(key, used.iloc[:0])
+    return lambda key: by_id.get(key, used.iloc[:0])
 
 
 def _bold_lead(title, rest):
@@ -58,7 +58,7 @@ def _key(source_id):
 def event_table(ds, events):
     """Date at its precision, title and summary, category, tone, and every citation of each event."""
     labels = ds.categories.set_index("category_id")["label"]
-    _, of = _cited(ds, "event_id", events["event_id"])
+    of = _cited(ds, "event_id", events["event_id"])
     names = ds.actors.set_index("actor_id")["name_en"]
     rows = []
     for e in events.itertuples():
@@ -90,7 +90,7 @@ def quantity_value(q, about=True):
 def quantity_table(ds, quantities):
     """Every figure with its unit, the origin the source attributes it to, and its citation."""
     names = ds.actors.set_index("actor_id")["name_en"]
-    _, of = _cited(ds, "quantity_id", quantities["quantity_id"])
+    of = _cited(ds, "quantity_id", quantities["quantity_id"])
     rows = []
     for q in quantities.itertuples():
         cited = of(q.quantity_id)
