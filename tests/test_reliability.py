@@ -10,6 +10,8 @@ from nkrussia.build import read_notebook
 from nkrussia.pages.method import Method
 
 CODES = ["category", "scope", "tone", "intensity"]
+# Events split off under codebook 2.2 (rule E1), after the 2.0 codings.
+SPLIT_IN_2_2 = {"military-visits-2021", "cyber-cooperation-2021", "senior-visits-2023", "south-korea-exercises-2024-01"}
 
 
 def resource(ds, name):
@@ -29,8 +31,21 @@ def test_the_protocol_says_who_coded_what_they_saw_when_and_with_which_codebook(
     assert (ROOT / protocol["brief"]).is_file()
 
 
-def test_every_event_was_coded_twice(ds):
-    assert set(ds.coding_first["event_id"]) == set(ds.coding_second["event_id"]) == set(ds.events["event_id"])
+def test_every_event_of_the_2_0_coding_was_coded_twice_and_still_exists(ds):
+    assert set(ds.coding_first["event_id"]) == set(ds.coding_second["event_id"]) <= set(ds.events["event_id"])
+
+
+def test_the_events_split_off_since_are_the_codebook_2_2_splits(ds):
+    added = set(ds.events["event_id"]) - set(ds.coding_first["event_id"])
+    assert added == SPLIT_IN_2_2
+
+
+def test_the_uncoded_splits_keep_their_reconciled_codes_under_the_earlier_codings(ds):
+    events = ds.events.set_index("event_id")
+    for coding in ["first", "second"]:
+        coded = ds.coded(coding).set_index("event_id")
+        for field in CODES:
+            assert (coded.loc[list(SPLIT_IN_2_2), field] == events.loc[list(SPLIT_IN_2_2), field]).all()
 
 
 def test_events_hold_the_first_coding_with_the_reconciliation_applied(ds):

@@ -43,7 +43,8 @@ class Dataset:
     def coded(self, coding="reconciled"):
         """The events under one coding: "reconciled" (events.csv, the book's), or "first" or "second" (the
         first and the blind second coding before reconciliation): their four codes, the quad class derived
-        again."""
+        again. Events split off after those codings (codebook 2.2, rule E1) were not in them and keep their
+        reconciled codes."""
         if coding == "reconciled":
             return self.events
         if coding not in CODINGS:
@@ -51,7 +52,7 @@ class Dataset:
         codes = getattr(self, f"coding_{coding}").set_index("event_id")
         events = self.events.copy()
         for field in ["category", "scope", "tone", "intensity"]:
-            mapped = events["event_id"].map(codes[field])
+            mapped = events["event_id"].map(codes[field]).fillna(events[field].astype(object))
             events[field] = (
                 pd.Categorical(mapped, categories=events[field].cat.categories)
                 if isinstance(events[field].dtype, pd.CategoricalDtype)
