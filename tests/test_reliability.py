@@ -4,6 +4,7 @@ reliability figure in the book is computed and glued."""
 import hashlib
 
 import pandas as pd
+import pytest
 
 from nkrussia import DATA_DIR, ROOT, reliability
 from nkrussia.build import read_notebook
@@ -18,13 +19,19 @@ def resource(ds, name):
     return next(r for r in ds.descriptor["resources"] if r["name"] == name)
 
 
-def test_the_second_coding_has_not_changed_since_its_commit(ds):
-    recorded = resource(ds, "coding_second")["sha256"]
-    assert hashlib.sha256((DATA_DIR / "coding_second.csv").read_bytes()).hexdigest() == recorded
+@pytest.mark.parametrize("coding", ["coding_second", "coding_third"])
+def test_the_blind_codings_have_not_changed_since_their_commit(ds, coding):
+    recorded = resource(ds, coding)["sha256"]
+    assert hashlib.sha256((DATA_DIR / f"{coding}.csv").read_bytes()).hexdigest() == recorded
 
 
-def test_the_protocol_says_who_coded_what_they_saw_when_and_with_which_codebook(ds):
-    protocol = resource(ds, "coding_second")["protocol"]
+def test_the_third_coding_covers_every_event(ds):
+    assert set(ds.coding_third["event_id"]) == set(ds.events["event_id"])
+
+
+@pytest.mark.parametrize("coding", ["coding_second", "coding_third"])
+def test_the_protocol_says_who_coded_what_they_saw_when_and_with_which_codebook(ds, coding):
+    protocol = resource(ds, coding)["protocol"]
     assert {"coder", "saw", "did_not_see", "date", "codebook_version", "brief"} <= set(protocol)
     current = ds.descriptor["codebook_version"]
     assert protocol["codebook_version"] == current or current in ds.descriptor["codebook_changes"]

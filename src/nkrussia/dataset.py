@@ -25,6 +25,7 @@ class Dataset:
     events: pd.DataFrame
     coding_first: pd.DataFrame
     coding_second: pd.DataFrame
+    coding_third: pd.DataFrame
     reconciliation: pd.DataFrame
     event_actors: pd.DataFrame
     quantities: pd.DataFrame
