@@ -11,8 +11,9 @@ from nkrussia.build import read_notebook
 from nkrussia.pages.method import Method
 
 CODES = ["category", "scope", "tone", "intensity"]
-# Events split off under codebook 2.2 (rule E1), after the 2.0 codings.
+# Events split off after the 2.0 codings: under codebook 2.2 (rule E1), and after the third coding (E2).
 SPLIT_IN_2_2 = {"military-visits-2021", "cyber-cooperation-2021", "senior-visits-2023", "south-korea-exercises-2024-01"}
+SPLIT_AFTER_THIRD = {"choe-praises-closeness-2025"}
 
 
 def resource(ds, name):
@@ -25,8 +26,19 @@ def test_the_blind_codings_have_not_changed_since_their_commit(ds, coding):
     assert hashlib.sha256((DATA_DIR / f"{coding}.csv").read_bytes()).hexdigest() == recorded
 
 
-def test_the_third_coding_covers_every_event(ds):
-    assert set(ds.coding_third["event_id"]) == set(ds.events["event_id"])
+def test_the_third_coding_covers_every_event_but_those_split_off_after_it(ds):
+    assert set(ds.events["event_id"]) - set(ds.coding_third["event_id"]) == SPLIT_AFTER_THIRD
+    assert set(ds.coding_third["event_id"]) <= set(ds.events["event_id"])
+
+
+def test_every_difference_with_the_third_coding_is_logged_and_events_hold_the_kept_code(ds):
+    differences = reliability.disagreements(ds, "third")
+    assert differences["final"].notna().all() and differences["resolution"].notna().all()
+    logged = set(zip(ds.reconciliation_third["event_id"], ds.reconciliation_third["field"], strict=True))
+    assert logged == set(zip(differences["event_id"], differences["field"], strict=True))
+    events = ds.events.set_index("event_id")
+    for r in ds.reconciliation_third.itertuples():
+        assert str(events.loc[r.event_id, r.field]) == r.final
 
 
 @pytest.mark.parametrize("coding", ["coding_second", "coding_third"])
@@ -44,15 +56,16 @@ def test_every_event_of_the_2_0_coding_was_coded_twice_and_still_exists(ds):
 
 def test_the_events_split_off_since_are_the_codebook_2_2_splits(ds):
     added = set(ds.events["event_id"]) - set(ds.coding_first["event_id"])
-    assert added == SPLIT_IN_2_2
+    assert added == SPLIT_IN_2_2 | SPLIT_AFTER_THIRD
 
 
 def test_the_uncoded_splits_keep_their_reconciled_codes_under_the_earlier_codings(ds):
     events = ds.events.set_index("event_id")
     for coding in ["first", "second"]:
         coded = ds.coded(coding).set_index("event_id")
+        split = list(SPLIT_IN_2_2 | SPLIT_AFTER_THIRD)
         for field in CODES:
-            assert (coded.loc[list(SPLIT_IN_2_2), field] == events.loc[list(SPLIT_IN_2_2), field]).all()
+            assert (coded.loc[split, field] == events.loc[split, field]).all()
 
 
 def test_events_hold_the_first_coding_with_the_reconciliation_applied(ds):

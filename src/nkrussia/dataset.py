@@ -27,6 +27,7 @@ class Dataset:
     coding_second: pd.DataFrame
     coding_third: pd.DataFrame
     reconciliation: pd.DataFrame
+    reconciliation_third: pd.DataFrame
     event_actors: pd.DataFrame
     quantities: pd.DataFrame
     assessments: pd.DataFrame

@@ -1,4 +1,5 @@
-"""Inter-coder reliability of the blind second coding, before reconciliation.
+"""Inter-coder reliability of the blind codings (the second under codebook 2.0, the third under 2.2), before
+reconciliation.
 
 Cohen's kappa comes from scikit-learn, Krippendorff's alpha from the `krippendorff` package.
 """
@@ -12,9 +13,20 @@ NOMINAL = ["category", "scope", "tone"]
 TARGETS = {"kappa": 0.95, "alpha": 0.93, "within_one": 0.85}
 
 
-def paired(ds):
-    """One row per event: the first coding (suffix _1) beside the blind second coding (suffix _2)."""
-    return ds.coding_first.merge(ds.coding_second, on="event_id", suffixes=("_1", "_2"), validate="one_to_one")
+CODES = ["category", "scope", "tone", "intensity"]
+
+
+def paired(ds, coding="second"):
+    """One row per event coded twice: ours (suffix _1) beside a blind coding (suffix _2). For "second"
+    (codebook 2.0), ours is the first coding; for "third" (codebook 2.2), ours is events.csv as it stood
+    when the third coding was committed (events.csv with the logged codes put back)."""
+    if coding == "second":
+        return ds.coding_first.merge(ds.coding_second, on="event_id", suffixes=("_1", "_2"), validate="one_to_one")
+    ours = ds.events[["event_id", *CODES]].astype({c: str for c in CODES}).set_index("event_id")
+    for r in ds.reconciliation_third.itertuples():
+        ours.loc[r.event_id, r.field] = str(r.ours)
+    ours = ours.loc[ds.coding_third["event_id"]].reset_index()
+    return ours.merge(ds.coding_third.astype({c: str for c in CODES}), on="event_id", suffixes=("_1", "_2"))
 
 
 def kappa(first, second):
@@ -34,10 +46,10 @@ def examples(ds):
     return set(rules["example_event_id"].dropna()) | set(ds.intensity_anchors["example_event_id"])
 
 
-def summary(ds, exclude=()):
+def summary(ds, exclude=(), coding="second"):
     """Per field: units, percent agreement, the coefficient and its target (optionally leaving some
     events out, such as the codebook's worked examples)."""
-    pairs = paired(ds)
+    pairs = paired(ds, coding)
     pairs = pairs[~pairs["event_id"].isin(set(exclude))]
     rows = []
     for field in NOMINAL:
@@ -69,9 +81,9 @@ def summary(ds, exclude=()):
     return table
 
 
-def intensity_spread(ds):
+def intensity_spread(ds, coding="second"):
     """Mean absolute difference of intensity and the share of events within one point."""
-    pairs = paired(ds)
+    pairs = paired(ds, coding)
     diff = (pairs["intensity_1"].astype(float) - pairs["intensity_2"].astype(float)).abs()
     return {
         "mean_abs_diff": float(diff.mean()),
@@ -96,9 +108,9 @@ def confusion(ds, field="category"):
     return table.reindex(index=codes, columns=codes, fill_value=0)
 
 
-def disagreements(ds):
+def disagreements(ds, coding="second"):
     """Every (event, field) where the codings differ, with the final code and how it was resolved."""
-    pairs = paired(ds)
+    pairs = paired(ds, coding)
     rows = []
     for field in NOMINAL + ["intensity"]:
         differ = pairs[pairs[f"{field}_1"].astype(str) != pairs[f"{field}_2"].astype(str)]
@@ -112,7 +124,9 @@ def disagreements(ds):
             for r in differ.itertuples()
         ]
     frame = pd.DataFrame(rows, columns=["event_id", "field", "first", "second"])
-    log = ds.reconciliation[["event_id", "field", "final", "resolution"]]
+    log = (ds.reconciliation if coding == "second" else ds.reconciliation_third)[
+        ["event_id", "field", "final", "resolution"]
+    ]
     return frame.merge(log, on=["event_id", "field"], how="left")
 
 

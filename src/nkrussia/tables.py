@@ -304,26 +304,28 @@ def precision_table(ds):
     return Table(["Document", "Exact day", "Month", "Year only", "Inferred or resolved"], rows)
 
 
-def reliability_table(summary):
-    rows = [
-        [
-            s.field,
-            str(s.events),
-            f"{s.agreement:.0%}",
-            s.coefficient,
-            "undefined" if s.value is None else f"{s.value:.3f}",
-            f"{s.target:.2f}",
-            "met" if s.met else "missed",
-        ]
-        for s in summary.itertuples()
-    ]
-    return Table(["Field", "Events", "Agreement", "Coefficient", "Value", "Target", "Target met"], rows)
+def reliability_table(summaries):
+    """Agreement and coefficient per field, one pair of columns per blind coding ({label: summary})."""
+    first = next(iter(summaries.values()))
+    rows = []
+    for i, s in enumerate(first.itertuples()):
+        row = [s.field, s.coefficient, f"{s.target:.2f}"]
+        for summary in summaries.values():
+            t = summary.iloc[i]
+            value = "undefined" if t["value"] is None else f"{t['value']:.3f}"
+            row += [f"{t['agreement']:.0%}", f"{value} ({'met' if t['met'] else 'missed'})"]
+        rows.append(row)
+    headers = ["Field", "Coefficient", "Target"]
+    for name, summary in summaries.items():
+        n = int(summary["events"].iloc[0])
+        headers += [f"{name}, {n} events: agreement", f"{name}: value"]
+    return Table(headers, rows)
 
 
-def coding_disagreement_table(ds, disagreements):
+def coding_disagreement_table(ds, disagreements, labels=("First", "Second")):
     titles = ds.events.set_index("event_id")["title"]
     rows = [
         [titles.get(r.event_id, r.event_id), r.field, r.first, r.second, r.final, r.resolution]
         for r in disagreements.itertuples()
     ]
-    return Table(["Event", "Field", "First", "Second", "Kept", "Why"], rows)
+    return Table(["Event", "Field", *labels, "Kept", "Why"], rows)

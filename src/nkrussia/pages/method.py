@@ -5,7 +5,7 @@ from IPython.display import Markdown
 
 from .. import DATA_DIR, codebook, figures, tables
 from ..display import Figure
-from ..text import escape
+from ..text import counted, escape
 from .book import Book
 
 
@@ -27,7 +27,12 @@ class Method(Book):
 
     def counts(self):
         ds = self.ds
-        out = {**super().counts(), "n_anchors": len(ds.intensity_anchors), "n_coded_second": len(ds.coding_second)}
+        out = {
+            **super().counts(),
+            "n_anchors": len(ds.intensity_anchors),
+            "n_coded_first": len(ds.coding_first),
+            "n_coded_second": len(ds.coding_second),
+        }
         if not len(ds.coding_second):
             return out
         rel = self.reliability
@@ -43,11 +48,13 @@ class Method(Book):
                             f"met_{row.field}": "met" if row.met else "missed",
                         }
                     )
-        out.update({"n_examples": len(examples), "n_without_examples": int(summ["events"].iloc[0])})
+        coded = set(rel.paired(ds)["event_id"])
+        out.update({"n_examples": len(examples & coded), "n_without_examples": int(summ["events"].iloc[0])})
         spread = rel.intensity_spread(ds)
         differing = rel.disagreements(ds)
         changed = differing[differing["final"] != differing["first"]]
         protocol = self.protocol()
+        out.update(self.third_counts())
         out.update(
             {
                 "intensity_mad": f"{spread['mean_abs_diff']:.2f}",
@@ -63,8 +70,30 @@ class Method(Book):
         )
         return out
 
-    def protocol(self):
-        return next(r for r in self.ds.descriptor["resources"] if r["name"] == "coding_second").get("protocol", {})
+    def third_counts(self):
+        """The blind third coding (codebook 2.2): its coefficients, differences and protocol."""
+        ds, rel = self.ds, self.reliability
+        if not len(ds.coding_third):
+            return {}
+        out = {"n_coded_third": len(ds.coding_third)}
+        for row in rel.summary(ds, coding="third").itertuples():
+            out[f"third_coef_{row.field}"] = "undefined" if row.value is None else f"{row.value:.3f}"
+            out[f"third_agree_{row.field}"] = f"{row.agreement:.0%}"
+        differing = rel.disagreements(ds, "third")
+        protocol = self.protocol("coding_third")
+        out.update(
+            {
+                "third_within_one": f"{rel.intensity_spread(ds, 'third')['within_one']:.0%}",
+                "n_events_differing_third": counted(differing["event_id"].nunique(), "event"),
+                "n_disagreements_third": counted(len(differing), "code"),
+                "third_codebook_version": protocol.get("codebook_version", ""),
+                "third_coding_date": protocol.get("date", ""),
+            }
+        )
+        return out
+
+    def protocol(self, coding="coding_second"):
+        return next(r for r in self.ds.descriptor["resources"] if r["name"] == coding).get("protocol", {})
 
     def confusion_figure(self):
         """The category confusion table of the two codings; None before a second coding exists."""
@@ -91,7 +120,13 @@ class Method(Book):
         return Figure("fig_confusion", "fig-confusion", fig, alt, caption)
 
     def summary_table(self):
-        return tables.reliability_table(self.reliability.summary(self.ds))
+        """Both blind codings side by side: the second (codebook 2.0) and the third (2.2)."""
+        summaries = {"Second coding (2.0)": self.reliability.summary(self.ds)}
+        if len(self.ds.coding_third):
+            summaries["Third coding (2.2)"] = self.reliability.summary(self.ds, coding="third")
+        return tables.reliability_table(summaries)
 
-    def disagreement_table(self):
-        return tables.coding_disagreement_table(self.ds, self.reliability.disagreements(self.ds))
+    def disagreement_table(self, coding="second"):
+        labels = ("First", "Second") if coding == "second" else ("Ours", "Third")
+        differences = self.reliability.disagreements(self.ds, coding)
+        return tables.coding_disagreement_table(self.ds, differences, labels)
