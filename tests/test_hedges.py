@@ -5,7 +5,7 @@ import pytest
 
 from nkrussia import tables
 from nkrussia.pages.period import PeriodChapter
-from nkrussia.text import HEDGED, stated_as
+from nkrussia.text import BOUND_BASIS, HEDGED, stated_as
 
 PERIODS = ["korean-war", "cold-war", "rupture", "putin-revival", "debt-relief", "alliance"]
 
@@ -50,3 +50,27 @@ def test_hedged_events_say_so_in_their_row(period_id):
         mine = cited[cited["event_id"] == e.event_id]
         if hedged(mine) and mine["assertion"].isin(["conditional", "alleged"]).all():
             assert HEDGED.search(row[1].myst.replace("\\", "")), e.event_id
+
+
+@pytest.mark.parametrize("period_id", PERIODS)
+def test_a_bound_from_a_heading_or_outside_the_corpus_is_said_in_the_row_and_the_timeline(period_id):
+    chapter = PeriodChapter(period_id)
+    table = tables.event_table(chapter.ds, chapter.shown)
+    flagged = chapter.shown[chapter.shown["bound_basis"].notna()]
+    for e, row in zip(chapter.shown.itertuples(), table.rows, strict=True):
+        said = f"bound taken from {BOUND_BASIS[e.bound_basis]}" if isinstance(e.bound_basis, str) else None
+        assert (said in row[1].myst.replace("\\", "")) if said else "bound taken from" not in row[1].myst
+    timeline = chapter.timeline()
+    for basis in set(flagged["bound_basis"]):
+        assert BOUND_BASIS[basis] in timeline.alt and BOUND_BASIS[basis] in timeline.caption
+    for title in flagged["title"]:
+        assert title in timeline.alt
+
+
+def test_the_flagged_bounds_are_the_headings_and_outside_dates_the_notes_describe(ds):
+    flagged = ds.events.dropna(subset=["bound_basis"])
+    assert flagged["date_note"].notna().all()
+    assert set(flagged.loc[flagged["bound_basis"] == "outside_corpus", "event_id"]) == {
+        "gorbachev-turn-west",
+        "soviet-aid-cut",
+    }

@@ -12,7 +12,7 @@ import pandas as pd
 from . import analysis
 from .dates import label
 from .display import Block, Cell, Table
-from .text import BOUND_NOT_IN_WORDS, HEDGED, escape, stated_as
+from .text import BOUND_BASIS, HEDGED, escape, stated_as
 
 
 def _cite(citations):
@@ -65,8 +65,8 @@ def event_table(ds, events):
         how = stated_as(of(e.event_id), names)
         said = HEDGED.search(f"{e.title} {e.summary}")
         summary = e.summary + (f" (Reported, not established: {how}.)" if how and not said else "")
-        if isinstance(e.date_note, str) and BOUND_NOT_IN_WORDS.search(e.date_note):
-            summary += f" Date: {e.date_note}"  # a bound from a heading or from outside the corpus, said where shown
+        if isinstance(e.bound_basis, str):
+            summary += f" Date, with a bound taken from {BOUND_BASIS[e.bound_basis]}: {e.date_note}"
         rows.append(
             [
                 label(e.date, "" if pd.isna(e.date_end) else e.date_end),

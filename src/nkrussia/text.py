@@ -76,5 +76,9 @@ def _the(name):
     )
 
 
-# A date note that says a bound does not come from the document's own words about the event (rules D1-D2).
-BOUND_NOT_IN_WORDS = re.compile(r"heading|section on|outside the corpus|general knowledge|book's bound", re.I)
+# Where a bound comes from when not from the documents' words about the act (events.bound_basis, rules D1-D2).
+BOUND_BASIS = {
+    "heading": "a section heading",
+    "outside_corpus": "outside the corpus",
+    "our_bound": "the book's own choice where the words give none",
+}

@@ -4,7 +4,7 @@ import pandas as pd
 
 from .. import DATA_DIR, dates, figures, periods, tables
 from ..display import Figure
-from ..text import BOUND_NOT_IN_WORDS, counted
+from ..text import BOUND_BASIS, counted
 from .book import Book
 
 
@@ -97,10 +97,9 @@ class PeriodChapter(Book):
                 else ""
             )
         )
-        notes = shown["date_note"].fillna("")
-        bounded = shown[notes.str.contains(BOUND_NOT_IN_WORDS)]
+        bounded = shown[shown["bound_basis"].notna()]
         if len(bounded):
-            where = "a section heading or from outside the corpus"
+            where = " or ".join(BOUND_BASIS[b] for b in BOUND_BASIS if b in set(bounded["bound_basis"]))
             one = len(bounded) == 1
             alt += (
                 f" The span{'' if one else 's'} of {'; '.join(bounded['title'])} "
