@@ -6,7 +6,9 @@ In one run, on the same chapters, kernel and packages: a cold build of a stock j
 the book (`execute_notebooks: force`) and a cold `make book`; then, on a scratch copy of the checkout
 built once, a no-op build and the edits an author makes (one sentence of Markdown, one line of a
 chapter's code, one line of a package module), each timed as the whole `make book` command. Then
-load + validate + aggregate on synthetic data packages of growing size. Prints a table and checks
+load + validate + aggregate on synthetic data packages of growing size. The cold `make book` is also
+timed with plain jupyter_client kernels (NKRUSSIA_FORK_SERVER=0): the fork server stays only while that
+A/B shows it saves at least 15 %. Prints a table and checks
 the targets.
 """
 
@@ -37,6 +39,7 @@ TARGETS = {
     "million_s": 20.0,
     "million_peak_mib": 2048,
     "linearity": 1.3,
+    "fork_server_gain": 0.15,
 }
 # Files a copy of the book needs (the scratch copy also takes src/ and scripts/, to be edited).
 BOOK = ["_config.yml", "_toc.yml", "references.bib", "_static", "chapters", "data", "benchmarks"]
@@ -181,17 +184,25 @@ def main(argv=None):
     print(f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}, Python {m['python']}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
-        stock, ours = [], []
+        stock, ours, plain = [], [], []
+        no_fork = dict(os.environ, NKRUSSIA_FORK_SERVER="0")
         for rep in range(reps):
-            for name in ("stock", "stock-out", "ours"):
+            for name in ("stock", "stock-out", "ours", "plain"):
                 shutil.rmtree(work / name, ignore_errors=True)
             stock.append(stock_jupyter_book(work))
             ours.append(timed([PY, "scripts/build_book.py", "--build", str(work / "ours")]))
-            print(f"  cold builds, pass {rep + 1}: jupyter-book {stock[-1]:.1f} s, ours {ours[-1]:.1f} s", flush=True)
+            plain.append(timed([PY, "scripts/build_book.py", "--build", str(work / "plain")], env=no_fork))
+            print(
+                f"  cold builds, pass {rep + 1}: jupyter-book {stock[-1]:.1f} s, ours {ours[-1]:.1f} s, "
+                f"ours without the fork server {plain[-1]:.1f} s",
+                flush=True,
+            )
         report = json.loads((work / "ours" / "executed" / "report.json").read_text())
         bench["chapters"] = {nb: report[nb] for nb in sorted(report)}
         bench["stock_jupyter_book_s"], bench["cold_book_s"] = summary(stock), summary(ours)
         bench["ratio_to_jupyter_book"] = round(statistics.median(stock) / statistics.median(ours), 2)
+        bench["cold_book_no_fork_server_s"] = summary(plain)
+        bench["fork_server_gain"] = round(1 - statistics.median(ours) / statistics.median(plain), 3)
         bench.update(edits(work, reps))
 
         scaling = []
@@ -245,6 +256,12 @@ def check_targets(bench):
         "edit of one package module ≤ 20 s": (median["module_edit_s"], median["module_edit_s"] <= 20),
         "no-op make book ≤ 1 s": (median["noop_book_s"], median["noop_book_s"] <= TARGETS["noop_book_s"]),
     }
+    if "fork_server_gain" in bench:
+        gain = bench["fork_server_gain"]
+        checks["fork server saves ≥ 15 % of a cold build (else remove it)"] = (
+            gain,
+            gain >= TARGETS["fork_server_gain"],
+        )
     if 1_000_000 in by_size:
         big = by_size[1_000_000]
         checks["10^6 events ≤ 20 s"] = (big["seconds"]["median"], big["seconds"]["median"] <= TARGETS["million_s"])
@@ -258,6 +275,7 @@ def check_targets(bench):
 MEASURES = [
     ("stock jupyter-book, execute (force) + HTML, cold", "stock_jupyter_book_s"),
     ("make book, cold", "cold_book_s"),
+    ("make book, cold, plain kernels (no fork server)", "cold_book_no_fork_server_s"),
     ("make book, nothing changed", "noop_book_s"),
     ("make book after a Markdown edit in one chapter", "markdown_edit_s"),
     ("make book after a code edit in one chapter", "code_edit_s"),
@@ -268,6 +286,8 @@ MEASURES = [
 def print_table(bench):
     print(f"\n{'measure':<52}{'median s':>10}{'spread s':>14}")
     for label, key in MEASURES:
+        if key not in bench:
+            continue
         s = bench[key]
         print(f"{label:<52}{s['median']:>10.2f}{s['min']:>7.2f}-{s['max']:<6.2f}")
     print(f"{'ratio, jupyter-book / make book (cold)':<52}{bench['ratio_to_jupyter_book']:>10.2f}")

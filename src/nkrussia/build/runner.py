@@ -166,7 +166,9 @@ class WarmKernels:
 
         self.cwd, self.ahead, self.ready = str(cwd), ahead, queue.Queue()
         self.env = dict(os.environ, **KERNEL_ENV, NKRUSSIA_CACHE=str(cache_dir))
-        self.server = ForkServer(WARM_UP, self.env, self.cwd)  # imports once; each kernel is forked from it
+        # imports once; each kernel is forked from it. NKRUSSIA_FORK_SERVER=0 starts plain jupyter_client
+        # kernels instead: the benchmark's A/B, which keeps the server only while it saves at least 15 %.
+        self.server = ForkServer(WARM_UP, self.env, self.cwd) if os.environ.get("NKRUSSIA_FORK_SERVER") != "0" else None
         self.lock = threading.Lock()
         self.todo = self.started = self.taken = 0
         self.all = []
@@ -198,7 +200,8 @@ class WarmKernels:
         try:
             log = tempfile.NamedTemporaryFile(mode="w+")  # noqa: SIM115 (the kernel's stderr, read if it dies)
             # jupyter_client's provisioner factory picks the registered fork provisioner from the spec
-            km.kernel_spec.metadata["kernel_provisioner"] = spec_metadata(self.server, log.name)
+            if self.server:
+                km.kernel_spec.metadata["kernel_provisioner"] = spec_metadata(self.server, log.name)
             km.start_kernel(cwd=self.cwd, env=self.env)
             km.log_file = log
             with self.lock:
@@ -236,7 +239,8 @@ class WarmKernels:
         for km in kernels:
             if km.has_kernel:
                 kill_tree(km.provisioner.process.pid)
-        self.server.stop()
+        if self.server:
+            self.server.stop()
 
 
 class Runner:
