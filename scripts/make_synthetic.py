@@ -148,7 +148,14 @@ def main(argv=None):
             "added_because": ["synthetic"],
         }
     ).to_csv(data / "codebook_rules.csv", index=False)
-    for name in ["coding_first", "coding_second", "reconciliation", "assessments"]:
+    for name in [
+        "coding_first",
+        "coding_second",
+        "coding_third",
+        "reconciliation",
+        "reconciliation_third",
+        "assessments",
+    ]:
         header = pd.read_csv(ROOT / "data" / f"{name}.csv", nrows=0)
         header.to_csv(data / f"{name}.csv", index=False)
 
@@ -171,6 +178,7 @@ def main(argv=None):
             "measure": "soldiers sent",
             "value": rng.integers(1, 100_000, n_q),
             "approximate": "false",
+            "qualifier": "",
             "magnitude": "",
             "unit": "soldiers",
             "note": "",
@@ -217,8 +225,27 @@ def main(argv=None):
         }
     ).to_csv(data / "disagreements.csv", index=False)
     pd.DataFrame(columns=["source_id", "line", "expression", "reason"]).to_csv(data / "uncovered.csv", index=False)
+    conform(data)
     print(json.dumps({"events": n, "citations": m, "quantities": n_q, "out": str(args.out)}))
     return 0
+
+
+def conform(data):
+    """Give every table the real dataset's columns, in its order: a column the generator does not fill
+    (a text such as a translation or a note, or an optional code) is empty, except how a citation is
+    asserted, which is required ("stated"), and the required texts ("(synthetic)")."""
+    for path in sorted(data.glob("*.csv")):
+        columns = list(pd.read_csv(ROOT / "data" / path.name, nrows=0).columns)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if list(frame.columns) == columns:
+            continue
+        frame = frame.reindex(columns=columns, fill_value="")
+        if "assertion" in columns:
+            frame["assertion"] = frame["assertion"].replace("", "stated")
+        for text in ["credits", "quote_en", "quote_a_en", "quote_b_en"]:
+            if text in columns:
+                frame[text] = frame[text].replace("", "(synthetic)")
+        frame.to_csv(path, index=False)
 
 
 if __name__ == "__main__":

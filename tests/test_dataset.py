@@ -1,5 +1,7 @@
 import pandas as pd
 
+from nkrussia import ROOT
+
 
 def test_every_table_loads_with_typed_columns(ds):
     assert isinstance(ds.events["category"].dtype, pd.CategoricalDtype)
@@ -28,3 +30,15 @@ def test_year_precision_event_spans_its_year_not_january(ds):
 def test_quad_class_follows_from_category(ds):
     cats = ds.categories.set_index("category_id")["quad_class"]
     assert (ds.events["quad_class"].astype(str) == ds.events["category"].astype(str).map(cats).astype(str)).all()
+
+
+def test_the_benchmark_s_synthetic_package_is_valid(tmp_path):
+    """make bench times load + validate on synthetic packages: they must follow the real schema."""
+    import runpy
+
+    from nkrussia.validate import load_valid
+
+    synthetic = runpy.run_path(str(ROOT / "scripts" / "make_synthetic.py"))
+    synthetic["main"](["300", str(tmp_path)])
+    _, problems, _ = load_valid(tmp_path / "data", tmp_path / "corpus")
+    assert problems == []

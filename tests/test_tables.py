@@ -43,10 +43,13 @@ def test_disagreement_box_shows_both_quotes(ds):
 
 def test_quantity_values_show_approximation_and_magnitude(ds):
     q = ds.quantities[
-        ds.quantities["quantity_id"].isin(["killed-kursk-news", "troops-kursk-news", "soviet-troops-korean-war"])
+        ds.quantities["quantity_id"].isin(
+            ["killed-kursk-news", "killed-kursk-shoigu-article", "troops-kursk-news", "soviet-troops-korean-war"]
+        )
     ]
     md = tables.quantity_table(ds, q).markdown()
-    assert "about 600" in md and "thousands" in md and "26,000" in md
+    # each source's own qualifier: « quelque 600 », « près de 600 »
+    assert "some 600" in md and "nearly 600" in md and "thousands" in md and "26,000" in md
 
 
 def test_explorer_json_cannot_close_its_script_element(ds):

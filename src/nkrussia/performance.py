@@ -87,7 +87,7 @@ class Performance:
 
         from nkrussia.build.bench import MEASURES
 
-        rows = [row(label, b[key]) for label, key in MEASURES]
+        rows = [row(label, b[key]) for label, key in MEASURES if key in b]
         rows += [
             [f"{nb}, executed in a cold build", f"{c['seconds']:.2f}", "", f"{c.get('peak_mib', '')}"]
             for nb, c in b["chapters"].items()

@@ -80,10 +80,12 @@ def event_table(ds, events):
 
 
 def quantity_value(q, about=True):
-    """A figure as the source states it: '26,000', 'about 600', or its order of magnitude ('thousands')."""
+    """A figure as the source states it: '26,000', 'nearly 600' (its own qualifier), or its order of
+    magnitude ('thousands')."""
     if pd.notna(q.value):
         text = f"{q.value:,.0f}" if float(q.value).is_integer() else f"{q.value:,}"
-        return ("about " if q.approximate and about else "") + text
+        qualifier = q.qualifier if isinstance(q.qualifier, str) else "about"
+        return (f"{qualifier} " if q.approximate and about else "") + text
     return q.magnitude
 
 
@@ -251,7 +253,11 @@ def actor_glossary(ds):
 def turning_table(events, turning):
     """The turning points of the index, with the bilateral events active in each turning year."""
     weights = analysis.year_weights(events[events["scope"] == "bilateral"])
-    titles = events.set_index("event_id")["title"]
+    by_id = events.set_index("event_id")
+    # a span whose bound is not in the documents' words says so wherever it is counted
+    titles = by_id["title"] + by_id["bound_basis"].map(
+        lambda b: f" (a span with a bound taken from {BOUND_BASIS[b]})" if isinstance(b, str) else ""
+    )
     rows = [
         [
             str(t.year),

@@ -161,20 +161,20 @@ SERVERS = {}  # server id -> ForkServer, in the process that starts kernels
 def spec_metadata(server, log):
     """The kernel spec's `kernel_provisioner` stanza that selects a kernel forked by `server`."""
     SERVERS[str(id(server))] = server
-    return {"provisioner_name": "nkrussia-fork", "config": {"server_id": str(id(server)), "log": log}}
+    return {"provisioner_name": "nkrussia-fork", "config": {"server_id": str(id(server)), "stderr_path": log}}
 
 
 class ForkProvisioner(LocalProvisioner):
     """A LocalProvisioner whose kernel comes from a ForkServer instead of a new Python process."""
 
     server_id = Unicode("", config=True, help="which ForkServer of this process forks the kernel")
-    log = Unicode("", config=True, help="path of the file that receives the kernel's stderr")
+    stderr_path = Unicode("", config=True, help="path of the file that receives the kernel's stderr")
 
     async def launch_kernel(self, cmd, **kwargs):
         connection_file = cmd[cmd.index("-f") + 1]
         cwd = kwargs.get("cwd") or os.getcwd()
         env = kwargs.get("env") or dict(os.environ)
-        self.process = Forked(SERVERS[self.server_id].fork(connection_file, cwd, env, self.log))
+        self.process = Forked(SERVERS[self.server_id].fork(connection_file, cwd, env, self.stderr_path))
         self.pid = self.pgid = self.process.pid
         self.cwd = cwd
         return self.connection_info
