@@ -1,8 +1,8 @@
-"""Benchmark the book on this machine and write benchmarks/bench.json — see nkrussia.build.bench."""
+"""Benchmark the book on this machine and write benchmarks/bench.json — see nkbuild.bench."""
 
 import sys
 
-from nkrussia.build.bench import main
+from nkbuild.bench import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,8 +1,8 @@
-"""Build the HTML book from the executed chapters (jupyter-book, execution off) and publish it atomically — see nkrussia.build.html."""
+"""Build the HTML book from the executed chapters (jupyter-book, execution off) and publish it atomically — see nkbuild.html."""
 
 import sys
 
-from nkrussia.build.html import main
+from nkbuild.html import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,8 +1,8 @@
-"""Execute the book's chapters with papermill, in parallel, into executed copies under _build/ — see nkrussia.build.runner."""
+"""Execute the book's chapters with papermill, in parallel, into executed copies under _build/ — see nkbuild.runner."""
 
 import sys
 
-from nkrussia.build.runner import main
+from nkbuild.runner import main
 
 if __name__ == "__main__":
     sys.exit(main())

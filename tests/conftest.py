@@ -89,7 +89,7 @@ def scratch_checkout(tmp_path):
     copy = tmp_path / "checkout"
     ignore = shutil.ignore_patterns("_build", ".venv*", ".git", "__pycache__", "*.egg-info", "mutants", ".*_cache")
     shutil.copytree(ROOT, copy, ignore=ignore)
-    from nkrussia.build.html import source_date_epoch
+    from nkbuild.html import source_date_epoch
 
     env = dict(
         os.environ,

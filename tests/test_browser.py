@@ -43,7 +43,7 @@ def test_every_page_works_in_the_browser_offline(built, tmp_path, viewport):
 
 def test_a_link_to_a_download_is_checked_for_existence_not_read_as_a_page(tmp_path):
     """The introduction links the PDF edition: the link check must not read it as HTML."""
-    from nkrussia.build.check import ids_of
+    from nkbuild.check import ids_of
 
     (tmp_path / "book.pdf").write_bytes(b"%PDF-1.7\n\xe2\x28\xa1 binary")
     (tmp_path / "page.html").write_text('<p id="here">text</p>', encoding="utf-8")

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from nkbuild import read_notebook
 from nkrussia import ROOT
-from nkrussia.build import read_notebook
 
 CHECKED = [
     "korean_war",

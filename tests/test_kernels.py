@@ -1,8 +1,8 @@
 """Chapter kernels are forked from a server that has done the imports: each is still a new process in
 which no other chapter's code has run."""
 
+from nkbuild.runner import WarmKernels
 from nkrussia import ROOT
-from nkrussia.build.runner import WarmKernels
 
 
 def run(km, code):

@@ -19,9 +19,9 @@ import pytest
 from conftest import run
 from test_robustness import _ours, tree_bytes
 
+from nkbuild import html as build_html
+from nkbuild import toc_files
 from nkrussia import ROOT
-from nkrussia.build import html as build_html
-from nkrussia.build import toc_files
 
 BOOK = [sys.executable, str(ROOT / "scripts" / "build_book.py")]
 

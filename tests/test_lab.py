@@ -7,8 +7,8 @@ import shutil
 import nbformat
 import pytest
 
+from nkbuild import lab
 from nkrussia import ROOT
-from nkrussia.build import lab
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHAPTERS = ["korean_war", "synthesis"]  # one period chapter and the synthesis

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
+from nkbuild import is_notebook, read_notebook, toc_chapters
 from nkrussia import ROOT
-from nkrussia.build import is_notebook, read_notebook, toc_chapters
 
 NOTEBOOKS = sorted(p for p in (ROOT / "chapters").iterdir() if is_notebook(p))
 PERIODS = ["korean_war", "cold_war", "rupture", "putin_revival", "debt_relief", "alliance"]

@@ -8,8 +8,8 @@ import sys
 import nbformat
 import pandas as pd
 
+from nkbuild import read_notebook
 from nkrussia import DATA_DIR, ROOT, analysis
-from nkrussia.build import read_notebook
 
 
 def glued(notebook):

@@ -1,4 +1,4 @@
-"""The PDF edition (nkrussia.build.pdf), printed from the session's built HTML by Debian's chromium."""
+"""The PDF edition (nkbuild.pdf), printed from the session's built HTML by Debian's chromium."""
 
 import html as htmllib
 import os
@@ -10,9 +10,9 @@ import pytest
 from conftest import BUILD, run
 from pypdf import PdfReader
 
+from nkbuild import toc_files
+from nkbuild.pdf import toc_parts
 from nkrussia import ROOT
-from nkrussia.build import toc_files
-from nkrussia.build.pdf import toc_parts
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LETTER_WIDTH, A4_HEIGHT = 612, 842.89

@@ -6,8 +6,8 @@ import hashlib
 import pandas as pd
 import pytest
 
+from nkbuild import read_notebook
 from nkrussia import DATA_DIR, ROOT, reliability
-from nkrussia.build import read_notebook
 from nkrussia.pages.method import Method
 
 CODES = ["category", "scope", "tone", "intensity"]

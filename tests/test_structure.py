@@ -1,6 +1,8 @@
 """What makes a CSV file an unreliable table, reported before pandas reads it (validate.structure_problems),
 and how problems are written in a report. In-process, so that mutation testing sees these checks."""
 
+import re
+
 import pytest
 
 from nkrussia.validate import Problem, shorten, structure_problems
@@ -66,3 +68,16 @@ def test_long_values_and_messages_are_shortened_with_their_length():
         text
         == f"e.csv, row 2, column quote, value '{'y' * 299}… (400 characters): [rule] {'m' * 300}… (301 characters)"
     )
+
+
+def test_the_build_machinery_is_apart_from_what_the_chapters_import():
+    """nkbuild (runner, HTML and PDF builds, checks, benchmark, Sphinx extension) imports nkrussia; the
+    package the chapters import never imports nkbuild, and no chapter does."""
+    from nkrussia import ROOT
+
+    package = list((ROOT / "src" / "nkrussia").rglob("*.py"))
+    chapters = list((ROOT / "chapters").glob("*.md"))
+    assert package and chapters
+    imports = re.compile(r"^\s*(?:from|import)\s+nkbuild\b", re.M)
+    for path in package + chapters:
+        assert not imports.search(path.read_text(encoding="utf-8")), path

@@ -39,6 +39,18 @@ def scaling_chart(bench):
     return fig
 
 
+# The timings of benchmarks/bench.json, in the order the page and `make bench` list them.
+MEASURES = [
+    ("stock jupyter-book, execute (force) + HTML, cold", "stock_jupyter_book_s"),
+    ("make book, cold", "cold_book_s"),
+    ("make book, cold, plain kernels (no fork server)", "cold_book_no_fork_server_s"),
+    ("make book, nothing changed", "noop_book_s"),
+    ("make book after a Markdown edit in one chapter", "markdown_edit_s"),
+    ("make book after a code edit in one chapter", "code_edit_s"),
+    ("make book after an edit of one package module", "module_edit_s"),
+]
+
+
 class Performance:
     def __init__(self, bench_file):
         self.bench = read_bench(bench_file)
@@ -84,8 +96,6 @@ class Performance:
 
         def row(label, s, peak=""):
             return [label, f"{s['median']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}", peak]
-
-        from nkrussia.build.bench import MEASURES
 
         rows = [row(label, b[key]) for label, key in MEASURES if key in b]
         rows += [

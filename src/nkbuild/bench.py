@@ -28,6 +28,7 @@ from pathlib import Path
 import psutil
 
 from nkrussia import ROOT, corpus_dir
+from nkrussia.performance import MEASURES
 
 PY = sys.executable
 TARGETS = {
@@ -97,7 +98,7 @@ def stock_jupyter_book(work):
 
 def book_command(copy):
     """`make book` in a copy of the checkout: its own package (PYTHONPATH) and the real corpus."""
-    from nkrussia.build.html import source_date_epoch
+    from nkbuild.html import source_date_epoch
 
     env = dict(
         os.environ,
@@ -214,7 +215,7 @@ def main(argv=None):
             runs = [
                 json.loads(
                     subprocess.run(
-                        [PY, "-m", "nkrussia.build.bench", "--scale-one", str(target)],
+                        [PY, "-m", "nkbuild.bench", "--scale-one", str(target)],
                         cwd=ROOT,
                         check=True,
                         capture_output=True,
@@ -270,17 +271,6 @@ def check_targets(bench):
             ratio = big["seconds"]["median"] / (10 * by_size[100_000]["seconds"]["median"])
             checks["10^6 run ≤ 1.3 × 10 × 10^5 run"] = (round(ratio, 2), ratio <= TARGETS["linearity"])
     return {name: {"value": value, "met": bool(met)} for name, (value, met) in checks.items()}
-
-
-MEASURES = [
-    ("stock jupyter-book, execute (force) + HTML, cold", "stock_jupyter_book_s"),
-    ("make book, cold", "cold_book_s"),
-    ("make book, cold, plain kernels (no fork server)", "cold_book_no_fork_server_s"),
-    ("make book, nothing changed", "noop_book_s"),
-    ("make book after a Markdown edit in one chapter", "markdown_edit_s"),
-    ("make book after a code edit in one chapter", "code_edit_s"),
-    ("make book after an edit of one package module", "module_edit_s"),
-]
 
 
 def print_table(bench):

@@ -3,7 +3,7 @@
     python scripts/run_chapters.py [-j N] [--timeout S] [--data-dir DIR] [--out DIR] [--force] [CHAPTER ...]
 
 Each chapter runs in a fresh kernel of its own, forked from a server that has done the heavy imports
-once (nkrussia.build.ipykernel_forks); kernels are forked ahead of need (while validation or the
+once (nkbuild.ipykernel_forks); kernels are forked ahead of need (while validation or the
 previous chapter runs), and papermill then executes the chapter in that kernel from this process.
 A chapter whose code, data and package are unchanged (content hashes) is not executed again; if only its Markdown changed, the new Markdown is joined with the outputs of its
 last execution, which is what executing it again would give. A failing chapter is named with its
@@ -27,15 +27,16 @@ from pathlib import Path
 
 import psutil
 
+from nkbuild import executed_name, read_notebook, toc_chapters
 from nkrussia import ROOT
-from nkrussia.build import executed_name, read_notebook, toc_chapters
 
 DEFAULT_OUT = ROOT / "_build" / "executed"
 # What every chapter depends on: the data, the package (but not the build machinery, which does not
 # change what a chapter computes, except this runner, which writes the executed copies), the lock.
 HASHED = ["data", "src/nkrussia", "requirements.lock"]
-NOT_HASHED = {"build", "sphinxext.py", "templates", "__pycache__"}
-BENCH = ROOT / "benchmarks" / "bench.json"  # an input of the performance chapter only
+NOT_HASHED = {"__pycache__"}
+# The build machinery that shapes an executed copy: this runner and the notebook reader it uses.
+SHAPES_OUTPUT = [Path(__file__), Path(__file__).with_name("__init__.py")]
 # Imported once by the fork server, so already imported in every kernel forked from it: what every
 # chapter's setup cell imports. (Adding seaborn and scikit-learn, which two chapters use, saves nothing
 # on a cold build and delays a one-chapter rebuild by a second.)
@@ -54,7 +55,7 @@ def inputs_hash(data_dir):
                 p for p in base.rglob("*") if p.is_file() and not NOT_HASHED & set(p.relative_to(base).parts)
             )
             if entry == "src/nkrussia":
-                paths.append(Path(__file__))
+                paths += SHAPES_OUTPUT
         else:
             paths = [base] if base.is_file() else []
         for path in paths:
@@ -62,20 +63,34 @@ def inputs_hash(data_dir):
     return digest.hexdigest()
 
 
+def chapter_inputs(notebook):
+    """A chapter's own inputs: its notebook, then the files its front matter declares
+    (`nkrussia: {inputs: [path, ...]}`, paths from the book's root), each as (path, bytes or b"")."""
+    nb = read_notebook(ROOT / notebook)
+    declared = nb.metadata.get("nkrussia", {}).get("inputs", [])
+    paths = [ROOT / notebook] + [ROOT / p for p in declared]
+    return nb, [(p, p.read_bytes() if p.is_file() else b"") for p in paths]
+
+
+def _digest(shared, parts):
+    digest = hashlib.sha256(shared.encode())
+    for part in parts:
+        digest.update(part + b"\0")
+    return digest.hexdigest()
+
+
 def full_hash(notebook, shared):
-    """Hash of all a chapter's inputs: the shared ones, its notebook, and the benchmark if it reads it."""
-    source = (ROOT / notebook).read_bytes()
-    bench = BENCH.read_bytes() if b"bench_file" in source and BENCH.is_file() else b""
-    return hashlib.sha256(shared.encode() + source + bench).hexdigest()
+    """Hash of all a chapter's inputs: the shared ones and its own (`chapter_inputs`)."""
+    _, inputs = chapter_inputs(notebook)
+    return _digest(shared, [data for _, data in inputs])
 
 
 def code_hash(notebook, shared):
-    """Hash of what executing a chapter depends on: `full_hash` without the Markdown cells."""
-    source = (ROOT / notebook).read_bytes()
-    bench = BENCH.read_bytes() if b"bench_file" in source and BENCH.is_file() else b""
-    nb = read_notebook(ROOT / notebook)
+    """Hash of what executing a chapter depends on: `full_hash` with the notebook's code cells and metadata
+    in place of the whole notebook (its Markdown cells left out)."""
+    nb, inputs = chapter_inputs(notebook)
     code = [nb.metadata] + [(c.source, c.metadata) for c in nb.cells if c.cell_type == "code"]
-    return hashlib.sha256(shared.encode() + json.dumps(code, sort_keys=True).encode() + bench).hexdigest()
+    return _digest(shared, [json.dumps(code, sort_keys=True).encode()] + [data for _, data in inputs[1:]])
 
 
 def chapter_hashes(notebook, shared):
@@ -162,7 +177,7 @@ class WarmKernels:
     """
 
     def __init__(self, cwd, ahead, cache_dir):
-        from nkrussia.build.ipykernel_forks import ForkServer
+        from nkbuild.ipykernel_forks import ForkServer
 
         self.cwd, self.ahead, self.ready = str(cwd), ahead, queue.Queue()
         self.env = dict(os.environ, **KERNEL_ENV, NKRUSSIA_CACHE=str(cache_dir))
@@ -193,7 +208,7 @@ class WarmKernels:
     def _warm(self):
         from jupyter_client.manager import KernelManager
 
-        from nkrussia.build.ipykernel_forks import spec_metadata
+        from nkbuild.ipykernel_forks import spec_metadata
 
         # nbclient drives the kernel with an asynchronous client; the warm-up uses a blocking one.
         km = KernelManager(kernel_name="python3", client_class="jupyter_client.asynchronous.AsyncKernelClient")

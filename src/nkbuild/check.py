@@ -27,8 +27,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from nkbuild import toc_chapters, toc_files
 from nkrussia import ROOT
-from nkrussia.build import toc_chapters, toc_files
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 CHROMIUM_ARGS = [

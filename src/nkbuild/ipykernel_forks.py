@@ -1,7 +1,7 @@
 """Chapter kernels forked from one warmed process, so that no chapter pays Python's start-up and the
 heavy imports again (on two cores, those were a third of a cold build's CPU time).
 
-    python -m nkrussia.build.ipykernel_forks    (started by ForkServer; reads requests on stdin)
+    python -m nkbuild.ipykernel_forks    (started by ForkServer; reads requests on stdin)
 
 The server imports ipykernel and the chapters' common imports (`WARM_UP`), then forks one child per
 request; the child becomes an ordinary ipykernel on the connection file it is given. Each kernel is
@@ -100,7 +100,7 @@ class ForkServer:
     def __init__(self, warm_up, env, cwd):
         self.lock = threading.Lock()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "nkrussia.build.ipykernel_forks", warm_up],
+            [sys.executable, "-m", "nkbuild.ipykernel_forks", warm_up],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=cwd,

@@ -28,8 +28,8 @@ import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, NameObject, NullObject
 
+from nkbuild import toc_files
 from nkrussia import ROOT
-from nkrussia.build import toc_files
 
 PAGE = {"format": "A4", "margin": {"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}}
 FOOTER = '<div style="font: 9px sans-serif; width: 100%; text-align: center; color: #444"><span class="pageNumber"></span></div>'
@@ -74,7 +74,7 @@ def printer(html_dir, chromium):
     (pdf bytes, visible headings, elements wider than the page) and `print_html(markup, **options)`."""
     from playwright.sync_api import sync_playwright
 
-    from nkrussia.build.check import CHROMIUM_ARGS, serve
+    from nkbuild.check import CHROMIUM_ARGS, serve
 
     server = serve(html_dir)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -214,7 +214,7 @@ def relink(writer, chapters, base):
 
 def build(html_dir, out, chromium="/usr/bin/chromium"):
     """Print and merge the book; returns (pages, chapters, overflowing elements per page)."""
-    from nkrussia.build.html import source_date_epoch
+    from nkbuild.html import source_date_epoch
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     parts = toc_parts()
@@ -270,7 +270,7 @@ def build(html_dir, out, chromium="/usr/bin/chromium"):
         {
             "/Title": config["title"],
             "/Author": config["author"],
-            "/Creator": "nkrussia.build.pdf (Debian chromium, pypdf)",
+            "/Creator": "nkbuild.pdf (Debian chromium, pypdf)",
             "/CreationDate": epoch,
             "/ModDate": epoch,
         }

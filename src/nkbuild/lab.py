@@ -1,6 +1,6 @@
 """Run chapters as a reader does: in JupyterLab (the lab environment, `make lab`), in Debian's chromium.
 
-    python -m nkrussia.build.lab [--lab-python PATH] [--shots DIR] CHAPTER ...
+    python -m nkbuild.lab [--lab-python PATH] [--shots DIR] CHAPTER ...
 
 Each chapter (its MyST Markdown, opened as a notebook by jupytext, as `make lab` does) is copied into a
 scratch folder that mirrors the project (`chapters/` beside a link to `data/`, so its relative paths hold), JupyterLab is started on a free loopback port
@@ -170,7 +170,7 @@ def check(chapters, lab_python=LAB_PYTHON, shots=None, chromium=None):
     """{chapter: cells as the reader sees them} after Run All in JupyterLab."""
     from playwright.sync_api import sync_playwright
 
-    from nkrussia.build.check import CHROMIUM_ARGS
+    from nkbuild.check import CHROMIUM_ARGS
 
     chromium = chromium or shutil.which("chromium") or "/usr/bin/chromium"
     seen = {}

@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from nkbuild import executed_name, toc_chapters
+from nkbuild import pdf as build_pdf
 from nkrussia import ROOT
-from nkrussia.build import executed_name, toc_chapters
-from nkrussia.build import pdf as build_pdf
 
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 
@@ -88,10 +88,10 @@ def structure_hash(files):
 
 BUILD_INPUTS = [
     "requirements.lock",
-    "src/nkrussia/build/html.py",
-    "src/nkrussia/sphinxext.py",
-    "src/nkrussia/templates/theme-switcher.html",
-    "src/nkrussia/templates/search-button-field.html",
+    "src/nkbuild/html.py",
+    "src/nkbuild/sphinxext.py",
+    "src/nkbuild/templates/theme-switcher.html",
+    "src/nkbuild/templates/search-button-field.html",
 ]
 
 
@@ -153,7 +153,7 @@ def sphinx(staging, out):
     does (without its banner); return the exit status. Sphinx runs in a process of its own, so that its
     global state never leaks between builds. (Sphinx's parallel jobs would not help: one of
     jupyter-book's extensions, sphinx_multitoc_numbering, does not declare itself safe for them.)"""
-    cmd = [sys.executable, "-m", "nkrussia.build.html", "--sphinx", str(staging), str(out)]
+    cmd = [sys.executable, "-m", "nkbuild.html", "--sphinx", str(staging), str(out)]
     return subprocess.run(cmd, env=dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())).returncode
 
 

@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from nkbuild import html as build_html
+from nkbuild import runner as run_chapters
+from nkbuild import toc_chapters
 from nkrussia import ROOT
-from nkrussia.build import html as build_html
-from nkrussia.build import runner as run_chapters
-from nkrussia.build import toc_chapters
 
 
 def take_lock(build):
