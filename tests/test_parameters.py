@@ -36,10 +36,13 @@ def run_synthesis(tmp_path, *parameters):
 
 
 def second_coding_index(ds):
-    """The index recomputed from coding_second.csv itself: the codes the reliability chapter compares."""
+    """The index recomputed from coding_second.csv itself: the codes the reliability chapter compares
+    (events split off after that coding keep their reconciled codes, as `Dataset.coded` documents)."""
     codes = ds.coding_second.set_index("event_id")
+    ids = ds.events["event_id"]
     events = ds.events.assign(
-        scope=ds.events["event_id"].map(codes["scope"]), intensity=ds.events["event_id"].map(codes["intensity"])
+        scope=ids.map(codes["scope"]).fillna(ds.events["scope"].astype(object)),
+        intensity=ids.map(codes["intensity"]).fillna(ds.events["intensity"]).astype(int),
     )
     return analysis.tone_index(events, list(range(1945, 2026)))
 

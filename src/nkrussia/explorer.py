@@ -15,7 +15,7 @@ from .dates import label
 from .display import Block
 from .figures import CATEGORY_COLOURS
 from .tables import chapter_of
-from .text import escape
+from .text import BOUND_BASIS, escape
 
 FILTERS = [  # (key, label): the selects, in the order shown
     ("period", "Period"),
@@ -154,7 +154,8 @@ def explorer_data(ds):
         events.append(
             {
                 "id": e.event_id,
-                "when": label(e.date, "" if pd.isna(e.date_end) else e.date_end),
+                "when": label(e.date, "" if pd.isna(e.date_end) else e.date_end)
+                + (f" (a bound taken from {BOUND_BASIS[e.bound_basis]})" if isinstance(e.bound_basis, str) else ""),
                 "first": int(e.start.year),
                 "last": int(e.end.year),
                 "period": e.period_id,
