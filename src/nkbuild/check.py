@@ -167,10 +167,9 @@ def figure_text(page):
     return measured["figures"], measured["smallPrint"]
 
 
-def small_figure_text(measured):
+def small_figure_text(measured, small_print):
     """Figures whose smallest text renders below the book's small print (the smallest text any of its
     pages shows outside figures), or that are raster images; measured: (where, figures, small print)."""
-    small_print = min((s for _, _, s in measured if s is not None), default=0)
     found = []
     for where, figures, _ in measured:
         for fig in figures:
@@ -390,10 +389,10 @@ def main(argv=None):
                 context.close()
         browser.close()
     server.shutdown()
-    problems += small_figure_text(measured)
     if measured:
-        smallest = min((s for _, _, s in measured if s is not None), default=0)
-        print(f"  book's small print at phone width: {smallest:.2f} px; figure text measured against it")
+        small_print = min((s for _, _, s in measured if s is not None), default=0)
+        problems += small_figure_text(measured, small_print)
+        print(f"  book's small print at phone width: {small_print:.2f} px; figure text measured against it")
     for url in sorted(set(external)):
         problems.append(f"request to another host blocked: {url}")
     print(

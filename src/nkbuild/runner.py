@@ -65,11 +65,11 @@ def inputs_hash(data_dir):
 
 def chapter_inputs(notebook):
     """A chapter's own inputs: its notebook, then the files its front matter declares
-    (`nkrussia: {inputs: [path, ...]}`, paths from the book's root), each as (path, bytes or b"")."""
+    (`nkrussia: {inputs: [path, ...]}`, paths from the book's root): the notebook and each file's bytes
+    (b"" for a file that does not exist yet)."""
     nb = read_notebook(ROOT / notebook)
-    declared = nb.metadata.get("nkrussia", {}).get("inputs", [])
-    paths = [ROOT / notebook] + [ROOT / p for p in declared]
-    return nb, [(p, p.read_bytes() if p.is_file() else b"") for p in paths]
+    paths = [ROOT / notebook] + [ROOT / p for p in nb.metadata.get("nkrussia", {}).get("inputs", [])]
+    return nb, [p.read_bytes() if p.is_file() else b"" for p in paths]
 
 
 def _digest(shared, parts):
@@ -82,7 +82,7 @@ def _digest(shared, parts):
 def full_hash(notebook, shared):
     """Hash of all a chapter's inputs: the shared ones and its own (`chapter_inputs`)."""
     _, inputs = chapter_inputs(notebook)
-    return _digest(shared, [data for _, data in inputs])
+    return _digest(shared, inputs)
 
 
 def code_hash(notebook, shared):
@@ -90,7 +90,7 @@ def code_hash(notebook, shared):
     in place of the whole notebook (its Markdown cells left out)."""
     nb, inputs = chapter_inputs(notebook)
     code = [nb.metadata] + [(c.source, c.metadata) for c in nb.cells if c.cell_type == "code"]
-    return _digest(shared, [json.dumps(code, sort_keys=True).encode()] + [data for _, data in inputs[1:]])
+    return _digest(shared, [json.dumps(code, sort_keys=True).encode(), *inputs[1:]])
 
 
 def chapter_hashes(notebook, shared):
