@@ -4,7 +4,8 @@
 
 Keeps headings, paragraphs, list items, table rows (marked "[TABLE ROW]"), figure captions and alt text
 (marked "[FIGURE ALT TEXT]") of the chapters a reader checks; leaves out code (the quotes are on the
-Evidence page).
+Evidence page). With --evidence FILE, also writes one line per entry of the Evidence page (id, what it
+supports, document, line, quote and our translation).
 """
 
 import argparse
@@ -54,11 +55,19 @@ def prose(page):
     return "\n".join(dict.fromkeys(parts))
 
 
+def evidence(page):
+    entries = BeautifulSoup(page, "html.parser").find("article").select("[id^=ev-]")
+    return "\n".join(" ".join(entry.get_text(" ").split()) for entry in entries)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--evidence", type=Path, help="also write the Evidence page's entries here")
     args = parser.parse_args(argv)
+    if args.evidence:
+        args.evidence.write_text(evidence((args.html / "chapters" / "evidence.html").read_text(encoding="utf-8")))
     text = "".join(
         f"\n\n==================== CHAPTER: {name} ====================\n"
         + prose((args.html / "chapters" / f"{name}.html").read_text(encoding="utf-8"))

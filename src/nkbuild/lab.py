@@ -130,25 +130,58 @@ def jupyterlab(root_dir, lab_python):
         log.close()
 
 
-def run_all(page, url, name, shots, timeout=180):
+def kernel_idle(url, path):
+    """Whether the server has a session for the notebook at path whose kernel is idle (REST API)."""
+    with contextlib.suppress(OSError, ValueError):
+        sessions = json.load(urllib.request.urlopen(f"{url}/api/sessions", timeout=5))
+        return any(s["path"].endswith(path) and s["kernel"]["execution_state"] == "idle" for s in sessions)
+    return False
+
+
+def stuck(page, shots, name, why):
+    """A TimeoutError that says what the page showed (any dialog), with a screenshot when shots is set."""
+    dialog = page.evaluate("() => (document.querySelector('.jp-Dialog') || {}).textContent || ''")
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"lab-{name}-stuck.png"))
+    return TimeoutError(f"{name}: {why}" + (f"; a dialog shows: {dialog[:300]!r}" if dialog else ""))
+
+
+def run_all(page, url, name, shots, timeout=240):
     """Open chapters/NAME.md as a notebook, run all cells, wait for every code cell to have run; return what shows."""
     # a workspace of its own, reset: this notebook is the only one open
     page.goto(f"{url}/lab/workspaces/{name}/tree/chapters/{name}.md?reset", wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(
-        ".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-Toolbar-kernelStatus", timeout=60_000
-    )
-    page.locator(".jp-Notebook").first.click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    # On a loaded machine the kernel can take long to start, and Run All sent before the notebook has its
+    # kernel is lost (seen in CI: every prompt still empty after 180 s): wait for the server to report it idle.
+    deadline = time.monotonic() + 120
+    while not kernel_idle(url, f"chapters/{name}.md"):
+        if time.monotonic() > deadline:
+            raise stuck(page, shots, name, "the notebook's kernel was not idle within 120 s")
+        time.sleep(0.5)
     deadline = time.monotonic() + timeout
+    for attempt in range(3):
+        page.locator(".jp-Notebook").first.click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        started = time.monotonic() + 20
+        while time.monotonic() < started:
+            prompts = [c["prompt"].strip() for c in page.evaluate(READ) if c["kind"] == "code"]
+            if any(p not in ("[ ]:", "") for p in prompts):
+                break
+            time.sleep(0.5)
+        else:
+            continue  # nothing queued: the command did not reach the notebook; send it again
+        break
+    else:
+        raise stuck(page, shots, name, "Run All Cells started no cell, three times")
     while True:
         cells = page.evaluate(READ)
         code = [c for c in cells if c["kind"] == "code"]
         if code and all(c["prompt"].strip() not in ("[ ]:", "[*]:", "") for c in code):
             break
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{name}: cells still running after {timeout} s: {[c['prompt'] for c in code]}")
+            raise stuck(page, shots, name, f"cells still running after {timeout} s: {[c['prompt'] for c in code]}")
         time.sleep(0.5)
     time.sleep(1.0)  # outputs of the last cell settle
     cells = page.evaluate(READ)
