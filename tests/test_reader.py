@@ -25,7 +25,7 @@ def article_text(path):
     main = soup.find("article") or soup
     for tag in main.select("script, style, .cell_input, pre, code"):
         tag.decompose()
-    return main.get_text(" "), soup
+    return " ".join(main.get_text(" ").split()), soup  # "The <a>The codebook</a>" reads "The The codebook"
 
 
 def test_every_quote_has_our_translation(ds):

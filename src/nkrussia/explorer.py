@@ -139,6 +139,12 @@ def _script_json(value):
     )
 
 
+def when(e):
+    """An event's date as shown, saying where a bound comes from when not from the documents' words."""
+    basis = f" (a bound taken from {BOUND_BASIS[e.bound_basis]})" if isinstance(e.bound_basis, str) else ""
+    return label(e.date, "" if pd.isna(e.date_end) else e.date_end) + basis
+
+
 def explorer_data(ds):
     categories = ds.categories.set_index("category_id")["label"]
     periods = ds.periods.set_index("period_id")
@@ -154,8 +160,7 @@ def explorer_data(ds):
         events.append(
             {
                 "id": e.event_id,
-                "when": label(e.date, "" if pd.isna(e.date_end) else e.date_end)
-                + (f" (a bound taken from {BOUND_BASIS[e.bound_basis]})" if isinstance(e.bound_basis, str) else ""),
+                "when": when(e),
                 "first": int(e.start.year),
                 "last": int(e.end.year),
                 "period": e.period_id,
@@ -222,10 +227,9 @@ def event_list(ds):
     explorer's own list is drawn by its script), and the events for a reader without JavaScript."""
     myst, markup = [], []
     for e in ds.events.itertuples():
-        when = label(e.date, "" if pd.isna(e.date_end) else e.date_end)
-        myst.append(f"- {escape(when)}: **{escape(e.title)}** ({escape(e.event_id)}). {escape(e.summary)}")
+        myst.append(f"- {escape(when(e))}: **{escape(e.title)}** ({escape(e.event_id)}). {escape(e.summary)}")
         markup.append(
-            f"<li>{html.escape(when)}: <strong>{html.escape(e.title)}</strong>. {html.escape(e.summary)}</li>"
+            f"<li>{html.escape(when(e))}: <strong>{html.escape(e.title)}</strong>. {html.escape(e.summary)}</li>"
         )
     return Block(
         "````{admonition} Every event as a list (for search, and without JavaScript)\n:class: dropdown\n\n"
