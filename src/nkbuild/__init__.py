@@ -6,29 +6,26 @@ The entry points in `scripts/` only call the `main` of a module here.
 import functools
 from pathlib import Path
 
-import yaml
-
 from nkrussia import ROOT
 
 
 @functools.cache
 def toc_files(toc_path=ROOT / "_toc.yml"):
-    """Every page of the book, as a path without extension relative to the book root, in _toc.yml order."""
-    toc = yaml.load(Path(toc_path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    files = [toc["root"]]
+    """Every page of the book, as a path without extension relative to the book root, in _toc.yml order
+    (as sphinx-external-toc, which jupyter-book uses, parses it)."""
+    from sphinx_external_toc.api import FileItem
+    from sphinx_external_toc.parsing import parse_toc_yaml
 
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
+    site_map = parse_toc_yaml(str(toc_path))
 
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return tuple(files)
+    def walk(docname):
+        yield str(docname)
+        for subtree in site_map[docname].subtrees:
+            for item in subtree.items:
+                if isinstance(item, FileItem):
+                    yield from walk(item)
+
+    return tuple(walk(site_map.root.docname))
 
 
 def is_notebook(path):

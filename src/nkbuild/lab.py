@@ -160,7 +160,7 @@ def run_all(page, url, name, shots, timeout=240):
             raise stuck(page, shots, name, "the notebook's kernel was not idle within 120 s")
         time.sleep(0.5)
     deadline = time.monotonic() + timeout
-    for attempt in range(3):
+    for _ in range(3):
         page.locator(".jp-Notebook").first.click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()

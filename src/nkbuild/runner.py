@@ -42,7 +42,6 @@ SHAPES_OUTPUT = [Path(__file__), Path(__file__).with_name("__init__.py")]
 # on a cold build and delays a one-chapter rebuild by a second.)
 WARM_UP = "import pandas, matplotlib.pyplot, nkrussia.pages.period"
 KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
 
 def inputs_hash(data_dir):
@@ -131,21 +130,6 @@ def rejoin(notebook, executed, parameters):
         cell.outputs, cell.execution_count, cell.metadata = ran.outputs, ran.execution_count, ran.metadata
     new.metadata = old.metadata
     return tidy(new)
-
-
-def failure(nb):
-    """(cell number, first source line, exception) of the first failing cell of an executed notebook.
-
-    The number counts the cells of the committed notebook, leaving out the cells papermill adds
-    (injected parameters, error banners).
-    """
-    own = [c for c in nb.cells if not ADDED_TAGS & set(c.metadata.get("tags", []))]
-    for number, cell in enumerate(own, start=1):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                first = next((line for line in cell.source.splitlines() if line.strip()), "")
-                return number, first, f"{output.get('ename')}: {output.get('evalue')}"
-    return None, "", "no failing cell found in the output notebook"
 
 
 def tree_rss(pid):
@@ -332,9 +316,10 @@ class Runner:
             return "failed", time.perf_counter() - start, f"its kernel did not start: {km.warm_error}"
         nb, error = None, None
         partial = target.with_suffix(".partial.ipynb")  # papermill writes it, with its error banner on failure
+        source = read_notebook(ROOT / notebook)
         try:
             nb = papermill.execute_notebook(
-                read_notebook(ROOT / notebook),
+                source,
                 partial,
                 parameters=self.parameters(notebook),
                 kernel_name="python3",
@@ -368,23 +353,28 @@ class Runner:
         }
         if error is not None:
             target.unlink(missing_ok=True)
-            return "failed", seconds, self.describe(notebook, error, km, partial)
+            return "failed", seconds, self.describe(notebook, source, error, km, partial)
         partial.unlink(missing_ok=True)
         self.write(tidy(nb), target)
         self.cache[notebook] = {"code": hashes[0], "full": hashes[1]}
         return "executed", seconds, ""
 
-    def describe(self, notebook, error, km, partial):
-        """Name the failing cell; keep papermill's output notebook (with its error banner) for reading."""
-        import nbformat  # imported when needed: it costs a no-op build most of its time
+    def describe(self, notebook, source, error, km, partial):
+        """Name the failing cell from papermill's error; keep its output notebook (with its error banner)."""
         from papermill.exceptions import PapermillExecutionError
 
         if isinstance(error, PapermillExecutionError) and partial.is_file():
             kept = self.out.parent / "failed" / executed_name(notebook)
             kept.parent.mkdir(parents=True, exist_ok=True)
             partial.replace(kept)
-            number, first, what = failure(nbformat.read(kept, as_version=4))
-            return f"cell {number} (`{first}`) raised {what}\n    executed notebook kept at {kept}"
+            # papermill's cell_index counts the cell it injects (after the `parameters` cell, or first when
+            # there is none); our number counts the chapter's own cells
+            tagged = [i for i, c in enumerate(source.cells) if "parameters" in c.metadata.get("tags", [])]
+            number = error.cell_index + 1 - (1 if not tagged or error.cell_index > tagged[0] else 0)
+            first = next((line for line in error.source.splitlines() if line.strip()), "")
+            return (
+                f"cell {number} (`{first}`) raised {error.ename}: {error.evalue}\n    executed notebook kept at {kept}"
+            )
         partial.unlink(missing_ok=True)
         log = getattr(km, "log_file", None)
         tail = ""
