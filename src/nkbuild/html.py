@@ -149,34 +149,18 @@ def source_date_epoch():
 
 
 def sphinx(staging, out):
-    """Build the staged book into `out` as `jupyter-book build --warningiserror --nitpick --keep-going`
-    does (without its banner); return the exit status. Sphinx runs in a process of its own, so that its
-    global state never leaks between builds. (Sphinx's parallel jobs would not help: one of
-    jupyter-book's extensions, sphinx_multitoc_numbering, does not declare itself safe for them.)"""
-    cmd = [sys.executable, "-m", "nkbuild.html", "--sphinx", str(staging), str(out)]
-    return subprocess.run(cmd, env=dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())).returncode
-
-
-def run_sphinx(staging, out):
-    from jupyter_book.sphinx import build_sphinx
-
-    staging, out = Path(staging), Path(out)
-    result = build_sphinx(
-        staging,
-        out / "_build" / "html",
-        noconfig=True,
-        path_config=str(staging / "_config.yml"),
-        confoverrides={
-            "external_toc_path": (staging / "_toc.yml").as_posix(),
-            "latex_individualpages": False,
-            "nitpicky": True,
-        },
-        builder="html",
-        warningiserror=True,
-        keep_going=True,
-        quiet=True,
+    """`jupyter-book build --warningiserror --nitpick --keep-going` of the staged book into `out`; return
+    the exit status. Its banner is shown only when the build fails, with the warnings that failed it.
+    (Sphinx's parallel jobs would not help: one of jupyter-book's extensions, sphinx_multitoc_numbering,
+    does not declare itself safe for them.)"""
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jupyter_book), "build", str(staging), "--path-output", str(out), "-W", "-n", "--keep-going", "-q"]
+    result = subprocess.run(
+        cmd, env=dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch()), capture_output=True, text=True
     )
-    return 0 if result == 0 else 1
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+    return result.returncode
 
 
 RENAME_EXCHANGE = 2  # linux/fs.h
@@ -213,9 +197,6 @@ def publish(new, target):
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--sphinx"]:
-        return run_sphinx(*argv[1:3])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")

@@ -286,7 +286,9 @@ def build(html_dir, out, chromium="/usr/bin/chromium"):
 
 def add_edition(files, pdf):
     """For the HTML build: when the PDF edition exists, add it to the staged book's files and a download
-    link to the (executed) introduction, after its opening cell. Without it, nothing changes."""
+    link to the (executed) introduction, after its opening cell. Without it, nothing changes.
+    (Not html_extra_path: it would copy the file, but the link must exist only when the PDF does, or
+    `make book` without `make pdf` publishes a dead link.)"""
     import nbformat
 
     pdf = Path(pdf)

@@ -4,6 +4,8 @@
 gives MyST for the book, with every piece of dataset text escaped.
 """
 
+import pandas as pd
+
 FIELDS = {
     "event": "What counts as one event",
     "category": "Category: what was done",
@@ -19,8 +21,7 @@ def _plain(text):
 
 
 def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+    return pd.DataFrame(rows, columns=header).to_markdown(index=False, tablefmt="github", disable_numparse=True)
 
 
 def markdown(ds, escape=_plain, heading="##"):

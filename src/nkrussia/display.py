@@ -77,9 +77,8 @@ class Table:
         self.css = css  # a class for the table's container in the book (the stylesheet's narrow-screen rules)
 
     def markdown(self):
-        lines = ["| " + " | ".join(self.header) + " |", "|" + "---|" * len(self.header)]
-        lines += ["| " + " | ".join(_cell(v, "myst") for v in row) + " |" for row in self.rows]
-        table = "\n".join(lines)
+        frame = pd.DataFrame([[_cell(v, "myst") for v in row] for row in self.rows], columns=self.header)
+        table = frame.to_markdown(index=False, tablefmt="github", disable_numparse=True)
         if self.css:
             table = f"````{{container}} {self.css}\n{table}\n````"
         return table + (f"\n\n{self.notes.myst}" if self.notes.myst else "")
