@@ -138,7 +138,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_book_whole_and_servable(built
     moments = [  # (what the build is doing, when it has started doing it, how long to let it go on)
         ("validation", lambda: True, rng.uniform(0.2, 1.5)),
         ("chapter execution", running("ipykernel", at_least=2), rng.uniform(0.5, 3)),  # fork server and a kernel
-        ("HTML build", running("--sphinx"), rng.uniform(1, 8)),
+        ("HTML build", running("jupyter-book build"), rng.uniform(1, 8)),
         ("publication", stamp.exists, 0),
     ]
     marker = f"sigkill-{os.getpid()}"
