@@ -8,7 +8,7 @@ from IPython.display import Markdown
 
 from . import figures
 from .display import Cell, Figure, Table, glue_values
-from .text import counted, escape
+from .text import escape
 
 
 def read_bench(path):
@@ -57,6 +57,9 @@ MEASURES = [
 ]
 
 
+EDIT_NAMES = {"module": "package"}  # the bench's name for an edit, as the page says it
+
+
 class Performance:
     def __init__(self, bench_file):
         self.bench = read_bench(bench_file)
@@ -77,7 +80,13 @@ class Performance:
                 "bench_ratio": f"{b['ratio_to_jupyter_book']:.1f}" if b else "not measured",
                 "bench_machine": machine,
                 "bench_date": b["measured_on"] if b else "never",
-                "bench_repeats": counted(b["repeats"] if b else 0, "time"),
+                "bench_repeats": {1: "once", 2: "twice"}.get(b["repeats"], f"{b['repeats']} times") if b else "never",
+                "bench_stale": " and ".join(
+                    f"the {EDIT_NAMES.get(edit, edit)} edit"
+                    for edit, stale in (b or {}).get("stock_cache_stale", {}).items()
+                    if stale
+                )
+                or "no edit",
             }
         )
 
