@@ -16,8 +16,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
     not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true",
     reason="Debian's chromium is not installed (apt-get install chromium); CI installs it",
 )
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])  # two tests, so that pytest-xdist runs them side by side
-def test_every_page_works_in_the_browser_offline(built, tmp_path, viewport):
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])  # four tests, so that pytest-xdist spreads them
+def test_every_page_works_in_the_browser_offline(built, viewport, theme):
     _, html, _ = built
     result = run(
         [
@@ -25,19 +26,20 @@ def test_every_page_works_in_the_browser_offline(built, tmp_path, viewport):
             str(ROOT / "scripts" / "check_html.py"),
             "--html",
             str(html),
-            "--shots",
-            str(tmp_path / "shots"),
+            "--no-shots",  # no assertion reads a screenshot
             "--chromium",
             CHROMIUM,
             "--viewport",
             viewport,
+            "--theme",
+            theme,
         ]
     )
     print(result.stdout)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     assert "0 external request(s) blocked" in result.stdout
-    if viewport == "desktop":
-        assert "search  'Vladivostok':" in result.stdout
+    if (viewport, theme) == ("desktop", "dark"):
+        assert "search  'Vladivostok':" in result.stdout and "explorer:" in result.stdout
     assert "axe-core 4." in result.stdout and "0 violation(s))" in result.stdout
 
 

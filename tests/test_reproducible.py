@@ -2,6 +2,7 @@
 incremental build gives exactly what a cold build gives."""
 
 import shutil
+import sys
 
 from conftest import BOOK, differences, run, scratch_checkout
 
@@ -37,3 +38,31 @@ def test_an_incremental_build_equals_a_cold_build(built_dir, tmp_path):
     assert back.returncode == 0, back.stdout[-3000:] + back.stderr[-3000:]
     assert differences(built_dir / "executed", build / "executed") == []
     assert differences(built_dir / "html", build / "html") == []
+
+
+def test_an_incremental_build_equals_a_cold_build_after_a_title_and_a_label_edit(built_dir, tmp_path):
+    """A title shows on every page (navigation) and a label anywhere it is referenced: after such an edit the
+    incremental build must equal a cold HTML build of the same executed chapters."""
+    copy, book, env = scratch_checkout(tmp_path)
+    build = tmp_path / "build"
+    shutil.copytree(built_dir, build, ignore=shutil.ignore_patterns("book.lock"))
+    titled, labelled = copy / "chapters" / "korean_war.md", copy / "chapters" / "reliability.md"
+    old_title = "# The Soviet presence and the Korean War, 1945–1953"
+    assert old_title in titled.read_text(encoding="utf-8") and "third-coding" in labelled.read_text(encoding="utf-8")
+    titled.write_text(
+        titled.read_text(encoding="utf-8").replace(old_title, "# Soviet rule and the Korean War, 1945–1953")
+    )
+    labelled.write_text(labelled.read_text(encoding="utf-8").replace("third-coding", "blind-third-coding"))
+
+    edited = run(book + ["--build", str(build)], env=env)
+    assert edited.returncode == 0, edited.stdout[-3000:] + edited.stderr[-3000:]
+    pages = sorted((build / "html" / "chapters").glob("*.html"))
+    assert all("Soviet rule and the Korean War" in page.read_text(encoding="utf-8") for page in pages)
+    assert 'id="blind-third-coding"' in (build / "html" / "chapters" / "reliability.html").read_text(encoding="utf-8")
+
+    cold = tmp_path / "cold"
+    shutil.copytree(build / "executed", cold / "executed")
+    html_build = [sys.executable, str(copy / "scripts" / "build_html.py")]
+    result = run(html_build + ["--executed", str(cold / "executed"), "--html", str(cold / "html")], env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert differences(cold / "html", build / "html") == []

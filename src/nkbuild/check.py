@@ -1,6 +1,6 @@
 """Check the built book in a real browser (Debian's chromium, driven by Playwright), offline.
 
-    python scripts/check_html.py [--html DIR] [--shots DIR] [--chromium PATH]
+    python scripts/check_html.py [--html DIR] [--shots DIR | --no-shots] [--viewport V] [--theme T] [--chromium PATH]
 
 Serves the HTML on 127.0.0.1 (a free port) and visits every page of _toc.yml plus the search and
 index pages, at a desktop and a phone viewport, each in the light and the dark theme. On each page:
@@ -9,8 +9,8 @@ text no smaller than the page's small print at phone width; in the light theme a
 no request to any other host, every image decoded and every figure image with alt text, every
 internal link and anchor resolving, every citation landing on a bibliography entry. The explorer's
 filters are exercised and each of its citation links must land on its entry of the Evidence page.
-Then it searches the book for a word from a chapter. It saves a screenshot of each page (and of each
-chapter in dark mode) and prints one line per page and theme. Exit status 1 on any problem, each
+Then it searches the book for a word from a chapter. Unless --no-shots, it saves a screenshot of each page
+(and of each chapter in dark mode); it prints one line per page and theme. Exit status 1 on any problem, each
 axe violation listed with page, theme, width, rule and node.
 """
 
@@ -280,7 +280,8 @@ def check_popover(page, base, viewport, shots):
     width = page.viewport_size["width"]
     if box and (box["x"] < 0 or box["x"] + box["width"] > width + 1):
         problems.append(f"popover ({viewport}) leaves the viewport: x {box['x']:.0f}, width {box['width']:.0f}")
-    page.screenshot(path=str(shots / f"popover-{viewport}.png"))
+    if shots:
+        page.screenshot(path=str(shots / f"popover-{viewport}.png"))
     page.keyboard.press("Escape")
     if pop.count():
         problems.append(f"popover ({viewport}) stays open after Escape")
@@ -302,16 +303,21 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--shots", type=Path, default=ROOT / "_build" / "screenshots")
+    parser.add_argument("--no-shots", action="store_true", help="take no screenshot (the tests read none)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument(
         "--viewport", choices=list(VIEWPORTS), action="append", help="check only this size (repeatable; default: all)"
     )
+    parser.add_argument("--theme", choices=THEMES, action="append", help="check only this theme (repeatable)")
     args = parser.parse_args(argv)
     viewports = {name: VIEWPORTS[name] for name in args.viewport or VIEWPORTS}
+    themes = [theme for theme in THEMES if theme in (args.theme or THEMES)]
+    shots = None if args.no_shots else args.shots
     if not (args.html / "index.html").is_file():
         print(f"No book at {args.html}: run `make book` first.", file=sys.stderr)
         return 1
-    args.shots.mkdir(parents=True, exist_ok=True)
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     server = serve(args.html)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -328,7 +334,7 @@ def main(argv=None):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         for name, viewport in viewports.items():
-            for theme in THEMES:
+            for theme in themes:
                 # The theme's own switch stores the choice in localStorage; set it before any page script runs.
                 context = browser.new_context(viewport=viewport, color_scheme=theme, has_touch=name == "phone")
                 context.add_init_script(
@@ -363,18 +369,16 @@ def main(argv=None):
                     if wide[0] > wide[1] + 1:
                         small.append(f"the page is {wide[0]} px wide in a {wide[1]} px viewport (it scrolls sideways)")
                     problems += [f"{path} ({theme}, {name}): {s}" for s in small]
-                    if theme == "light" or path in chapter_pages:
+                    if shots and (theme == "light" or path in chapter_pages):
                         suffix = name if theme == "light" else f"{name}-dark"
-                        page.screenshot(
-                            path=str(args.shots / f"{path.replace('/', '_')[:-5]}-{suffix}.png"), full_page=True
-                        )
+                        page.screenshot(path=str(shots / f"{path.replace('/', '_')[:-5]}-{suffix}.png"), full_page=True)
                     print(
                         f"  {name:<7} {theme:<5} {path:<32} axe: {len(violations)} violation(s)"
                         + (f"; {summary}" if summary else ""),
                         flush=True,
                     )
                 if theme == "light":
-                    problems += check_popover(page, base, name, args.shots)
+                    problems += check_popover(page, base, name, shots)
                 if name == "desktop" and theme == "dark":
                     problems += check_explorer(page, base, args.html)
                     # a place, and a word only an event carries (Sphinx's search skips numbers such as years)
@@ -396,9 +400,9 @@ def main(argv=None):
     for url in sorted(set(external)):
         problems.append(f"request to another host blocked: {url}")
     print(
-        f"{len(pages())} pages x {len(viewports)} viewport(s) ({', '.join(viewports)}) x {len(THEMES)} themes checked ({audits} axe audits, "
+        f"{len(pages())} pages x {len(viewports)} viewport(s) ({', '.join(viewports)}) x {len(themes)} theme(s) checked ({audits} axe audits, "
         f"{sum('axe ' in p for p in problems)} violation(s)) in {time.perf_counter() - start:.1f} s; "
-        f"{len(set(external))} external request(s) blocked; screenshots in {args.shots}"
+        f"{len(set(external))} external request(s) blocked" + (f"; screenshots in {shots}" if shots else "")
     )
     for p in problems:
         print(f"PROBLEM {p}", file=sys.stderr)
