@@ -204,7 +204,7 @@ def test_main_reports_every_problem_and_its_count(data_copy, capsys):
     data_copy.edit("events", set_cell(4, "tone", "amical"))
     assert main(["--data-dir", str(data_copy), "--frictionless"]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == f"2 problem(s) in {data_copy}:"
+    assert lines[0] == f"2 problems in {data_copy}:"
     assert len(lines) == 3 and all(line.startswith("  events.csv, row ") for line in lines[1:])
     assert any("row 5, column date, value '2024-02-30': [date-valid]" in line for line in lines)
     assert any("row 6, column tone, value 'amical': [constraint-error]" in line for line in lines)

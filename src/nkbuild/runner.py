@@ -29,6 +29,7 @@ import psutil
 
 from nkbuild import executed_name, read_notebook, toc_chapters
 from nkrussia import ROOT
+from nkrussia.text import counted
 
 DEFAULT_OUT = ROOT / "_build" / "executed"
 # What every chapter depends on: the data, the package (but not the build machinery, which does not
@@ -448,7 +449,7 @@ def run(runner, plan, hashes, jobs):
         return 0
     executing = [nb for nb in todo if plan[nb] == "execute"]
     if executing:
-        print(f"Executing {len(executing)} of {len(chapters)} chapters with {jobs} worker(s)...", flush=True)
+        print(f"Executing {len(executing)} of {len(chapters)} chapters with {counted(jobs, 'worker')}...", flush=True)
     start, failed, done = time.perf_counter(), [], {}
     for nb in todo:
         if plan[nb] == "rejoin":

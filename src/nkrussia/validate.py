@@ -23,6 +23,7 @@ import pandas as pd
 from . import DATA_DIR, corpus_dir, dates
 from .dataset import assemble, read_descriptor, read_raw, typed
 from .schema import descriptor_problems, table_problems
+from .text import counted
 
 
 @dataclass(frozen=True)
@@ -577,7 +578,7 @@ def main(argv=None):
         warnings.warn(note, stacklevel=1)
         print(f"WARNING: {note}", file=sys.stderr)
     if problems:
-        print(f"{len(problems)} problem(s) in {args.data_dir}:", file=sys.stderr)
+        print(f"{counted(len(problems), 'problem')} in {args.data_dir}:", file=sys.stderr)
         for p in problems:
             print(f"  {p}", file=sys.stderr)
         return 1
