@@ -28,7 +28,7 @@ test: $(READY) $(LAB)/.installed
 	$(PY) -m pytest
 
 # The unit tests only: data, validation, analysis, tables, figures, chapters' sources (no book build, no
-# browser); about 20 s on 2 cores. `make test` runs them too, with everything else.
+# browser); about 40 s on 2 cores (measured 2026-12-08). `make test` runs them too, with everything else.
 FAST := analysis dates schema structure validate tables display hedges notebooks prose evidence bibliography \
 	dataset figures reliability coverage
 test-fast: $(READY)
