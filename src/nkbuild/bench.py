@@ -124,9 +124,15 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-# The edits an author makes, each applied to our scratch copy and to the stock (cache) copy, and the text
-# that must then appear in the built book if its numbers are fresh (None: the edit changes no output).
-EDIT_SCENARIOS = ["noop", "markdown", "code", "module", "data"]
+# The edits an author makes, each applied to our scratch copy and to the stock (cache) copy, with the key
+# under which bench.json records our time after it.
+EDIT_SCENARIOS = {
+    "noop": "noop_book_s",
+    "markdown": "markdown_edit_s",
+    "code": "code_edit_s",
+    "module": "module_edit_s",
+    "data": "data_edit_s",
+}
 
 
 def shows(html, text):
@@ -150,12 +156,12 @@ def edits(work, reps):
     stock = stock_copy(work / "stock-cache", "cache")
     stock_out = work / "stock-cache-out"
     stock_build(stock, stock_out, env=env)  # its cold build fills jupyter-cache; its kernels import copy/src
-    results = {f"{s}_edit_s" if s != "noop" else "noop_book_s": [] for s in EDIT_SCENARIOS}
+    results = {key: [] for key in EDIT_SCENARIOS.values()}
     results |= {f"stock_cache_{s}_s": [] for s in EDIT_SCENARIOS}
     stale = {}
     for rep in range(reps):
-        for scenario in EDIT_SCENARIOS:
-            marker = None
+        for scenario, key in EDIT_SCENARIOS.items():
+            marker = None  # the text the built book shows after the edit if its outputs are fresh
             if scenario == "markdown":
                 wording = ("how much of it can", "how much of that can")
                 old, new = wording if rep % 2 == 0 else wording[::-1]  # one word changed, back and forth
@@ -177,7 +183,6 @@ def edits(work, reps):
                 marker = f"{title} (retitled {rep})"
                 for root in (copy, stock):
                     edit(root / "data" / "events.csv", title, marker)
-            key = "noop_book_s" if scenario == "noop" else f"{scenario}_edit_s"
             results[key].append(timed(cmd, env=env))
             results[f"stock_cache_{scenario}_s"].append(stock_build(stock, stock_out, env=env))
             if marker:

@@ -138,6 +138,16 @@ def kernel_idle(url, path):
     return False
 
 
+def until(condition, seconds):
+    """Whether condition() became true within seconds (polled every half second)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
 def stuck(page, shots, name, why):
     """A TimeoutError that says what the page showed (any dialog), with a screenshot when shots is set."""
     dialog = page.evaluate("() => (document.querySelector('.jp-Dialog') || {}).textContent || ''")
@@ -154,35 +164,22 @@ def run_all(page, url, name, shots, timeout=240):
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     # On a loaded machine the kernel can take long to start, and Run All sent before the notebook has its
     # kernel is lost (seen in CI: every prompt still empty after 180 s): wait for the server to report it idle.
-    deadline = time.monotonic() + 120
-    while not kernel_idle(url, f"chapters/{name}.md"):
-        if time.monotonic() > deadline:
-            raise stuck(page, shots, name, "the notebook's kernel was not idle within 120 s")
-        time.sleep(0.5)
-    deadline = time.monotonic() + timeout
-    for _ in range(3):
+    if not until(lambda: kernel_idle(url, f"chapters/{name}.md"), 120):
+        raise stuck(page, shots, name, "the notebook's kernel was not idle within 120 s")
+
+    def prompts():
+        return [c["prompt"].strip() for c in page.evaluate(READ) if c["kind"] == "code"]
+
+    for _ in range(3):  # a Run All that queued nothing did not reach the notebook: send it again
         page.locator(".jp-Notebook").first.click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        started = time.monotonic() + 20
-        while time.monotonic() < started:
-            prompts = [c["prompt"].strip() for c in page.evaluate(READ) if c["kind"] == "code"]
-            if any(p not in ("[ ]:", "") for p in prompts):
-                break
-            time.sleep(0.5)
-        else:
-            continue  # nothing queued: the command did not reach the notebook; send it again
-        break
+        if until(lambda: any(p not in ("[ ]:", "") for p in prompts()), 20):
+            break
     else:
         raise stuck(page, shots, name, "Run All Cells started no cell, three times")
-    while True:
-        cells = page.evaluate(READ)
-        code = [c for c in cells if c["kind"] == "code"]
-        if code and all(c["prompt"].strip() not in ("[ ]:", "[*]:", "") for c in code):
-            break
-        if time.monotonic() > deadline:
-            raise stuck(page, shots, name, f"cells still running after {timeout} s: {[c['prompt'] for c in code]}")
-        time.sleep(0.5)
+    if not until(lambda: (ps := prompts()) and all(p not in ("[ ]:", "[*]:", "") for p in ps), timeout):
+        raise stuck(page, shots, name, f"cells still running after {timeout} s: {prompts()}")
     time.sleep(1.0)  # outputs of the last cell settle
     cells = page.evaluate(READ)
     if shots:
